@@ -1,0 +1,41 @@
+# The commands README.md shows. Each sets up what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PORT ?= 5000
+
+.PHONY: run test lint format assets clean
+
+# The virtual environment, rebuilt when the pinned requirements change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) seed-reference
+	$(FLASK) setup-link --base-url http://127.0.0.1:$(PORT)
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Lint, then the whole suite on SQLite; again on PostgreSQL when TEST_DATABASE_URL is set.
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "Running the suite again on PostgreSQL"; \
+		$(BIN)/pytest; \
+	fi
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rebuilds hubsurvey/static/vendor from the npm registry (needs Node; `make run` does not).
+assets:
+	bash scripts/build-assets.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

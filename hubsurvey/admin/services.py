@@ -1,0 +1,124 @@
+"""Administrators' writes: hubs, accounts, hub types and need areas."""
+
+import json
+import re
+from pathlib import Path
+
+from sqlalchemy import func
+
+from hubsurvey.extensions import db
+from hubsurvey.models import Hub, HubType, NeedArea, User
+
+REFERENCE_FILE = Path(__file__).parent.parent / "reference" / "hub_types.json"
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "hub"
+
+
+def load_reference_data(path: Path = REFERENCE_FILE) -> list[str]:
+    """Add the seeded hub types that are missing; edits to existing ones are left alone."""
+    existing = set(db.session.scalars(db.select(HubType.slug)))
+    added = []
+    for entry in json.loads(path.read_text()):
+        if entry["slug"] in existing:
+            continue
+        hub_type = HubType(
+            slug=entry["slug"],
+            name=entry["name"],
+            category=entry["category"],
+            subject=entry.get("subject"),
+            phases=entry.get("phases", []),
+            description=entry.get("description", ""),
+            need_areas=[
+                NeedArea(name=name, position=i) for i, name in enumerate(entry["need_areas"])
+            ],
+        )
+        db.session.add(hub_type)
+        added.append(hub_type.name)
+    db.session.commit()
+    return added
+
+
+def _unique_hub_slug(name: str, hub: Hub | None) -> str:
+    base = slugify(name)
+    slug, n = base, 1
+    while (other := db.session.scalar(db.select(Hub).where(Hub.slug == slug))) and other != hub:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def save_hub(hub: Hub | None, **fields) -> Hub:
+    """Create a hub, or update one; a subject hub takes its type's subject unless given one."""
+    hub = hub or Hub()
+    with db.session.no_autoflush:
+        for name, value in fields.items():
+            setattr(hub, name, value)
+        hub_type = db.session.get(HubType, hub.hub_type_id)
+        if not hub.subject and hub_type.subject:
+            hub.subject = hub_type.subject
+        if not hub.slug:
+            hub.slug = _unique_hub_slug(hub.name, hub)
+    db.session.add(hub)
+    db.session.commit()
+    return hub
+
+
+def update_user(user: User, role: str, active: bool, hubs: list[Hub]) -> None:
+    user.role, user.active, user.hubs = role, active, hubs
+    db.session.commit()
+
+
+def hub_name_taken(name: str, hub: Hub | None) -> bool:
+    other = db.session.scalar(db.select(Hub).where(func.lower(Hub.name) == name.strip().lower()))
+    return other is not None and other != hub
+
+
+def save_hub_type(hub_type: HubType, **fields) -> None:
+    for name, value in fields.items():
+        setattr(hub_type, name, value)
+    db.session.commit()
+
+
+def add_need_area(hub_type: HubType, name: str, description: str) -> NeedArea:
+    area = NeedArea(name=name, description=description, position=len(hub_type.need_areas))
+    hub_type.need_areas.append(area)
+    db.session.commit()
+    return area
+
+
+def update_need_area(area: NeedArea, name: str, description: str) -> None:
+    area.name, area.description = name, description
+    db.session.commit()
+
+
+def remove_need_area(area: NeedArea) -> None:
+    hub_type = area.hub_type
+    hub_type.need_areas.remove(area)
+    _renumber(hub_type)
+    db.session.commit()
+
+
+def move_need_area(area: NeedArea, step: int) -> None:
+    """Move a need area one place up (step -1) or down (+1) in its framework."""
+    areas = list(area.hub_type.need_areas)
+    i = areas.index(area)
+    j = i + step
+    if 0 <= j < len(areas):
+        areas[i], areas[j] = areas[j], areas[i]
+        for position, each in enumerate(areas):
+            each.position = position
+        db.session.commit()
+
+
+def _renumber(hub_type: HubType) -> None:
+    for position, area in enumerate(hub_type.need_areas):
+        area.position = position
+
+
+def need_area_name_taken(hub_type: HubType, name: str, area: NeedArea | None) -> bool:
+    return any(
+        other.name.lower() == name.strip().lower() and other is not area
+        for other in hub_type.need_areas
+    )

@@ -1,0 +1,31 @@
+"""Validators and fields shared by the blueprints' forms."""
+
+import re
+
+from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+# Deliberately loose: one @, something either side, a dot in the domain. The one-time link
+# proves the address works; this only catches typing slips.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_address(_form, field) -> None:
+    value = (field.data or "").strip()
+    if value and not _EMAIL.match(value):
+        raise ValidationError("Enter an email address like name@school.org.uk")
+    if len(value) > 254:
+        raise ValidationError("Email address must be 254 characters or fewer")
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices shown as checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options for a select, radios or checkboxes field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

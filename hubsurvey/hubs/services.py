@@ -1,0 +1,153 @@
+"""Partner schools: adding, changing and listing the schools a hub works with."""
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from hubsurvey.extensions import db
+from hubsurvey.models import PARTNER_STATUSES, Hub, Partnership, School
+
+URN_PATTERN = re.compile(r"^\d{6}$")
+
+
+class SchoolError(ValueError):
+    """A school that cannot be saved as given: which field, and why, in plain words."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class SchoolDetails:
+    name: str
+    urn: str | None
+    phase: str
+    local_authority: str = ""
+    trust: str = ""
+
+
+def clean_urn(value: str | None) -> str | None:
+    """A URN as stored (six digits) or None; raises SchoolError for anything else."""
+    value = re.sub(r"\s", "", value or "")
+    if not value:
+        return None
+    if not URN_PATTERN.match(value):
+        raise SchoolError("urn", "URN must be 6 digits, like 100000")
+    return value
+
+
+def partner_schools(hub: Hub) -> list[Partnership]:
+    return list(
+        db.session.scalars(
+            db.select(Partnership)
+            .join(Partnership.school)
+            .where(Partnership.hub_id == hub.id)
+            .order_by(func.lower(School.name))
+        )
+    )
+
+
+def status_counts(hub: Hub) -> dict[str, int]:
+    rows = db.session.execute(
+        db.select(Partnership.status, func.count())
+        .where(Partnership.hub_id == hub.id)
+        .group_by(Partnership.status)
+    )
+    counts = dict.fromkeys(PARTNER_STATUSES, 0)
+    counts.update(dict(rows.tuples().all()))
+    return counts
+
+
+def find_partnership(hub: Hub, school_id: int) -> Partnership | None:
+    return db.session.get(Partnership, (hub.id, school_id))
+
+
+def school_by_urn(urn: str) -> School | None:
+    return db.session.scalar(db.select(School).where(School.urn == urn))
+
+
+def partner_named(hub: Hub, name: str) -> School | None:
+    return db.session.scalar(
+        db.select(School)
+        .join(Partnership, Partnership.school_id == School.id)
+        .where(Partnership.hub_id == hub.id, func.lower(School.name) == name.strip().lower())
+    )
+
+
+def check_new_partner(hub: Hub, details: SchoolDetails) -> School | None:
+    """Refuse a school the hub already has; return the existing record a URN matches, if any."""
+    if details.urn:
+        school = school_by_urn(details.urn)
+        if school and find_partnership(hub, school.id):
+            raise SchoolError(
+                "urn", f"{school.name} (URN {details.urn}) is already one of this hub's schools"
+            )
+        if school:
+            return school
+    if partner_named(hub, details.name):
+        raise SchoolError("name", f"{details.name} is already one of this hub's schools")
+    return None
+
+
+def add_partner(hub: Hub, details: SchoolDetails, status: str = "invited") -> Partnership:
+    """Add a school to the hub's partners; a URN already known links that school's record."""
+    partnership = _stage_partner(hub, details, status)
+    db.session.commit()
+    return partnership
+
+
+def _stage_partner(hub: Hub, details: SchoolDetails, status: str) -> Partnership:
+    school = check_new_partner(hub, details)
+    if school is None:
+        school = School(**vars(details))
+        db.session.add(school)
+    partnership = Partnership(hub=hub, school=school, status=status)
+    db.session.add(partnership)
+    db.session.flush()
+    return partnership
+
+
+def add_partners(hub: Hub, rows: list[tuple[SchoolDetails, str]]) -> int:
+    """Add many partner schools in one transaction: all of them, or none."""
+    for details, status in rows:
+        _stage_partner(hub, details, status)
+    db.session.commit()
+    return len(rows)
+
+
+def shared_with_other_hubs(school: School, hub: Hub) -> bool:
+    """Whether another hub also works with this school (its details are then not ours alone)."""
+    return bool(
+        db.session.scalar(
+            db.select(func.count())
+            .select_from(Partnership)
+            .where(Partnership.school_id == school.id, Partnership.hub_id != hub.id)
+        )
+    )
+
+
+def update_partner(partnership: Partnership, details: SchoolDetails | None, status: str) -> None:
+    """Change a partner school's status, and its details when given."""
+    school = partnership.school
+    if details is not None:
+        if details.urn and details.urn != school.urn:
+            other = school_by_urn(details.urn)
+            if other is not None:
+                raise SchoolError("urn", f"URN {details.urn} belongs to {other.name}")
+        for name, value in vars(details).items():
+            setattr(school, name, value)
+    partnership.status = status
+    db.session.commit()
+
+
+def remove_partner(partnership: Partnership) -> None:
+    """Take a school off the hub's list (for one added by mistake; 'left' keeps the history)."""
+    school = partnership.school
+    hub = partnership.hub
+    db.session.delete(partnership)
+    db.session.flush()
+    if not shared_with_other_hubs(school, hub):
+        db.session.delete(school)
+    db.session.commit()

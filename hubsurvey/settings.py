@@ -1,0 +1,71 @@
+"""Configuration defaults and the checks that run once the configuration is loaded."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    # Set PRODUCTION (FLASK_PRODUCTION=1) when serving real users: the app then refuses to
+    # start without a configured secret key and marks cookies Secure.
+    PRODUCTION = False
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    # Hub staff are signed out after this long without a request.
+    SESSION_IDLE_MINUTES = 60
+    # The CSRF token lives as long as the session, so a form left open through a lesson submits.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = False
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SIGN_IN_LIMIT = "10 per 5 minutes"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    SETUP_LINK_HOURS = 24
+    PASSWORD_LINK_DAYS = 7
+    # The base of links printed on the command line (the setup link), when not in a request.
+    BASE_URL = "http://127.0.0.1:5000"
+
+
+def finalise(app: Flask) -> None:
+    """Fill in derived settings: the database URL, the secret key, cookie flags."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    if app.config["PRODUCTION"]:
+        # Production is served over HTTPS (see README): cookies never travel in the clear.
+        app.config["SESSION_COOKIE_SECURE"] = True
+    if not app.config.get("SECRET_KEY"):
+        if app.config["PRODUCTION"]:
+            raise RuntimeError(
+                "No secret key is configured. Set FLASK_SECRET_KEY or SECRET_KEY in "
+                "instance/config.py before starting in production."
+            )
+        app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
+
+
+def database_url(app: Flask) -> str:
+    """The configured database, or an SQLite file in the instance folder."""
+    url = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        return f"sqlite:///{Path(app.instance_path) / 'hubsurvey.sqlite'}"
+    # Accept the plain form that hosting providers print, and use the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def ensure_secret_key(instance: Path) -> str:
+    """Read the generated key from instance/secret_key, creating it (mode 0600) on first run."""
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made on an earlier run, or by another process starting at the same time
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()

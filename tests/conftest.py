@@ -1,0 +1,95 @@
+"""Fixtures: an app on a real database (an SQLite file, or PostgreSQL from TEST_DATABASE_URL),
+a client, a CLI runner, and small factories for the rows a test needs."""
+
+import os
+import shutil
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, text
+
+from hubsurvey import create_app
+from hubsurvey.admin.services import load_reference_data
+from hubsurvey.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _config(url: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test secret key",
+        "DATABASE_URL": url,
+        # Forms are posted without tokens in most tests; test_csrf.py turns protection on.
+        "WTF_CSRF_ENABLED": False,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A database migrated once per run: a file to copy for SQLite, the server for PostgreSQL."""
+    if TEST_DATABASE_URL:
+        app = create_app(_config(TEST_DATABASE_URL))
+        with app.app_context():
+            # Start from an empty database: whatever an earlier run left is dropped.
+            leftovers = MetaData()
+            leftovers.reflect(db.engine)
+            leftovers.drop_all(db.engine)
+            upgrade()
+            db.engine.dispose()
+        return None
+    path = tmp_path_factory.mktemp("template") / "hubsurvey.sqlite"
+    app = create_app(_config(f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path, database_template):
+    if TEST_DATABASE_URL:
+        yield TEST_DATABASE_URL
+        return
+    path = tmp_path / "hubsurvey.sqlite"
+    shutil.copy(database_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on this test's database, with extra settings."""
+    apps = []
+
+    def make(**extra):
+        app = create_app(_config(database_url, **extra))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+                db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                db.session.commit()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        load_reference_data()
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

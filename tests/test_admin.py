@@ -1,0 +1,189 @@
+"""Administrators: hubs, accounts and password links, hub types and their need areas."""
+
+import re
+
+import pytest
+from factories import PASSWORD, make_hub, make_user, sign_in
+
+from hubsurvey.extensions import db
+from hubsurvey.models import Hub, HubType, NeedArea, User
+
+
+@pytest.fixture
+def admin(client):
+    user = make_user(email="admin@example.org", role="admin")
+    sign_in(client, user)
+    return user
+
+
+def _hub_type(slug):
+    return db.session.scalar(db.select(HubType).where(HubType.slug == slug))
+
+
+def test_admin_creates_a_subject_hub_that_takes_its_types_subject(client, admin):
+    english = _hub_type("english-hub")
+    response = client.post(
+        "/admin/hubs/new",
+        data={
+            "name": "Leeds English Hub",
+            "hub_type_id": english.id,
+            "area": "Leeds",
+            "phases": ["primary"],
+            "subject": "",
+        },
+    )
+    assert response.status_code == 303
+    hub = db.session.scalar(db.select(Hub))
+    assert (hub.slug, hub.area, hub.phases, hub.subject) == (
+        "leeds-english-hub",
+        "Leeds",
+        ["primary"],
+        "English",
+    )
+
+
+def test_hub_names_are_unique(client, admin):
+    make_hub("North Hub")
+    response = client.post(
+        "/admin/hubs/new",
+        data={"name": "north hub", "hub_type_id": _hub_type("maths-hub").id},
+    )
+    assert response.status_code == 422
+    assert "There is already a hub with this name" in response.text
+
+
+def test_admin_edits_a_hub(client, admin):
+    hub = make_hub("North Hub")
+    response = client.post(
+        f"/admin/hubs/{hub.id}/edit",
+        data={
+            "name": "North Maths Hub",
+            "hub_type_id": _hub_type("maths-hub").id,
+            "area": "Tyneside",
+            "phases": ["primary", "secondary"],
+        },
+    )
+    assert response.status_code == 303
+    db.session.refresh(hub)
+    assert (hub.name, hub.hub_type.slug, hub.phases) == (
+        "North Maths Hub",
+        "maths-hub",
+        ["primary", "secondary"],
+    )
+    assert hub.slug == "north-hub"  # links already shared keep working
+
+
+def test_admin_adds_staff_who_set_their_own_password(client, admin):
+    hub = make_hub("North Hub")
+    response = client.post(
+        "/admin/users/new",
+        data={"email": "Lead@North.example", "role": "staff", "hubs": [hub.id]},
+    )
+    assert response.status_code == 200
+    link = re.search(r'value="(http://localhost/password/[^"]+)"', response.text).group(1)
+    user = db.session.scalar(db.select(User).where(User.email == "lead@north.example"))
+    assert user.password_hash is None
+    assert user.hubs == [hub]
+
+    client.post("/sign-out")
+    path = link.removeprefix("http://localhost")
+    assert client.post(path, data={"password": PASSWORD, "confirm": PASSWORD}).status_code == 303
+    assert "North Hub" in client.get("/").text
+
+
+def test_a_new_password_link_replaces_the_old_one(client, admin):
+    user = make_user(password=False)
+    first = client.post(f"/admin/users/{user.id}/password-link").text
+    second = client.post(f"/admin/users/{user.id}/password-link").text
+    old, new = (re.search(r'/password/([^"]+)"', page).group(1) for page in (first, second))
+    client.post("/sign-out")
+    assert client.get(f"/password/{old}").status_code == 404
+    assert client.get(f"/password/{new}").status_code == 200
+
+
+def test_duplicate_and_malformed_emails_get_messages(client, admin):
+    response = client.post("/admin/users/new", data={"email": "ADMIN@example.org", "role": "staff"})
+    assert response.status_code == 422
+    assert "There is already an account for admin@example.org" in response.text
+    response = client.post("/admin/users/new", data={"email": "not-an-email", "role": "staff"})
+    assert response.status_code == 422
+    assert "Enter an email address like name@school.org.uk" in response.text
+
+
+def test_admin_assigns_staff_to_hubs_and_stops_accounts(client, admin):
+    north, south = make_hub("North Hub"), make_hub("South Hub")
+    user = make_user(hubs=[north])
+    response = client.post(
+        f"/admin/users/{user.id}", data={"role": "staff", "hubs": [south.id], "active": ""}
+    )
+    assert response.status_code == 303
+    db.session.refresh(user)
+    assert user.hubs == [south]
+    assert user.active is False
+
+
+def test_a_stopped_account_is_signed_out_at_once(app, client):
+    user = make_user()
+    sign_in(client, user)
+    user.active = False
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_hub_types_come_from_reference_data(client, admin):
+    page = client.get("/admin/hub-types").text
+    for name in ("Teaching school hub", "English hub", "Languages hub", "Careers hub"):
+        assert name in page
+    careers = _hub_type("careers-hub")
+    assert len(careers.need_areas) == 8  # the Gatsby benchmarks
+    assert _hub_type("english-hub").phases == ["primary"]
+    assert _hub_type("languages-hub").phases == ["secondary"]
+
+
+def test_admin_edits_a_framework_of_need_areas(client, admin):
+    english = _hub_type("english-hub")
+    url = f"/admin/hub-types/{english.id}"
+    assert client.post(f"{url}/need-areas", data={"name": "Writing"}).status_code == 303
+    response = client.post(f"{url}/need-areas", data={"name": "writing"})
+    assert response.status_code == 422
+    assert "already has a need area with that name" in response.text
+
+    def names():
+        query = db.select(NeedArea.name).where(NeedArea.hub_type_id == english.id)
+        return db.session.scalars(query.order_by(NeedArea.position)).all()
+
+    assert names() == [
+        "Early language",
+        "Systematic synthetic phonics",
+        "Reading for pleasure",
+        "Writing",
+    ]
+    writing = db.session.scalar(db.select(NeedArea).where(NeedArea.name == "Writing"))
+    client.post(f"/admin/need-areas/{writing.id}/move/up")
+    assert names()[2] == "Writing"
+    client.post(f"/admin/need-areas/{writing.id}", data={"name": "Early writing"})
+    assert names()[2] == "Early writing"
+    client.post(f"/admin/need-areas/{writing.id}/remove")
+    assert names() == ["Early language", "Systematic synthetic phonics", "Reading for pleasure"]
+
+
+def test_a_retired_hub_type_is_not_offered_for_new_hubs(client, admin):
+    computing = _hub_type("computing-hub")
+    client.post(
+        f"/admin/hub-types/{computing.id}",
+        data={"name": computing.name, "description": "", "subject": "Computing", "active": ""},
+    )
+    db.session.refresh(computing)
+    assert computing.active is False
+    assert ">Computing hub</option>" not in client.get("/admin/hubs/new").text
+    assert ">Maths hub</option>" in client.get("/admin/hubs/new").text
+
+
+def test_seed_reference_command_adds_only_what_is_missing(runner):
+    maths = _hub_type("maths-hub")
+    maths.name = "Maths hub (renamed)"
+    db.session.commit()
+    result = runner.invoke(args=["seed-reference"])
+    assert "up to date" in result.output
+    db.session.refresh(maths)
+    assert maths.name == "Maths hub (renamed)"

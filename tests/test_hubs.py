@@ -1,0 +1,326 @@
+"""Hub staff and their partner schools, and the wall between one hub and another."""
+
+import io
+
+import pytest
+from factories import make_hub, make_school, make_user, sign_in
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from hubsurvey.extensions import db
+from hubsurvey.models import Partnership, School
+
+
+@pytest.fixture
+def hub():
+    return make_hub("North Hub")
+
+
+@pytest.fixture
+def lead(client, hub):
+    user = make_user(hubs=[hub])
+    sign_in(client, user)
+    return user
+
+
+def _school_form(**fields):
+    return {
+        "name": "Hillside Primary School",
+        "urn": "",
+        "phase": "primary",
+        "local_authority": "",
+        "trust": "",
+        "status": "invited",
+        **fields,
+    }
+
+
+def _schools(hub):
+    return db.session.scalars(
+        db.select(School.name).join(Partnership).where(Partnership.hub_id == hub.id)
+    ).all()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, hub):
+    response = client.get(f"/hubs/{hub.slug}/")
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+
+
+def test_lead_adds_a_partner_school(client, hub, lead):
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/new",
+        data=_school_form(urn=" 123 456 ", local_authority="Leeds", trust="Moor Trust"),
+    )
+    assert response.status_code == 303
+    school = db.session.scalar(db.select(School))
+    assert (school.name, school.urn, school.local_authority) == (
+        "Hillside Primary School",
+        "123456",
+        "Leeds",
+    )
+    page = client.get(f"/hubs/{hub.slug}/").text
+    assert "Hillside Primary School" in page and "Invited" in page
+
+
+@pytest.mark.parametrize("urn", ["12345", "1234567", "ABC123", "12-456"])
+def test_a_urn_that_is_not_six_digits_gets_a_message(client, hub, lead, urn):
+    response = client.post(f"/hubs/{hub.slug}/schools/new", data=_school_form(urn=urn))
+    assert response.status_code == 422
+    assert "URN must be 6 digits" in response.text
+    assert _schools(hub) == []
+
+
+def test_missing_name_and_phase_get_messages(client, hub, lead):
+    response = client.post(f"/hubs/{hub.slug}/schools/new", data=_school_form(name="", phase=""))
+    assert response.status_code == 422
+    assert "Enter the school&#39;s name" in response.text
+    assert "Choose the school&#39;s phase" in response.text
+
+
+def test_a_school_already_in_the_hub_is_refused(client, hub, lead):
+    make_school(hub, "Hillside Primary School", urn="123456")
+    for form in (
+        _school_form(urn="123456", name="Other name"),
+        _school_form(name="hillside primary school"),
+    ):
+        response = client.post(f"/hubs/{hub.slug}/schools/new", data=form)
+        assert response.status_code == 422
+        assert "already one of this hub&#39;s schools" in response.text
+    assert _schools(hub) == ["Hillside Primary School"]
+
+
+def test_a_school_another_hub_knows_is_linked_not_copied(client, hub, lead):
+    other = make_hub("South Hub")
+    make_school(other, "Hillside Primary School", urn="123456")
+    response = client.post(f"/hubs/{hub.slug}/schools/new", data=_school_form(urn="123456"))
+    assert response.status_code == 303
+    assert db.session.scalar(db.select(db.func.count(School.id))) == 1
+    assert _schools(hub) == ["Hillside Primary School"]
+
+
+def test_lead_changes_a_schools_status_and_details(client, hub, lead):
+    school = make_school(hub)
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/{school.id}",
+        data=_school_form(name="Hillside Primary Academy", status="mou-signed"),
+    )
+    assert response.status_code == 303
+    partnership = db.session.get(Partnership, (hub.id, school.id))
+    db.session.refresh(partnership)
+    assert partnership.status == "mou-signed"
+    assert partnership.school.name == "Hillside Primary Academy"
+    assert "Memorandum of understanding signed" in client.get(f"/hubs/{hub.slug}/").text
+
+
+def test_a_shared_schools_details_stay_but_its_status_here_changes(client, hub, lead):
+    other = make_hub("South Hub")
+    school = make_school(other, urn="123456")
+    db.session.add(Partnership(hub=hub, school=school))
+    db.session.commit()
+    page = client.get(f"/hubs/{hub.slug}/schools/{school.id}").text
+    assert "Another hub works with this school too" in page
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/{school.id}", data={"name": "Renamed", "status": "active"}
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(School, school.id).name == "Hillside Primary School"
+    assert db.session.get(Partnership, (hub.id, school.id)).status == "active"
+
+
+def test_lead_removes_a_school_added_by_mistake(client, hub, lead):
+    school = make_school(hub)
+    response = client.post(f"/hubs/{hub.slug}/schools/{school.id}/remove")
+    assert response.status_code == 303
+    assert _schools(hub) == []
+
+
+# Importing from CSV
+
+
+def _upload(client, hub, content: bytes, filename="schools.csv"):
+    # Encoded in memory: the test client would spool a large body to an unclosed temporary file.
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), filename)})
+    return client.post(
+        f"/hubs/{hub.slug}/schools/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+GOOD_CSV = (
+    "name,urn,phase,local_authority,trust,status\r\n"
+    "Hillside Primary School,100001,Primary,Leeds,,\r\n"
+    "Moorland Academy,100002,secondary,Leeds,Moor Trust,Active\r\n"
+    "Église Saint-Étienne School,,Primary,Bradford,,mou signed\r\n"
+).encode()
+
+
+def test_import_previews_then_writes_every_row(client, hub, lead):
+    response = _upload(client, hub, GOOD_CSV)
+    assert response.status_code == 200
+    assert "Check the 3 schools before importing" in response.text
+    assert _schools(hub) == []  # nothing written by the preview
+
+    text = GOOD_CSV.decode()
+    response = client.post(f"/hubs/{hub.slug}/schools/import/confirm", data={"text": text})
+    assert response.status_code == 303
+    statuses = dict(
+        db.session.execute(db.select(School.name, Partnership.status).join(Partnership))
+        .tuples()
+        .all()
+    )
+    assert statuses == {
+        "Hillside Primary School": "invited",
+        "Moorland Academy": "active",
+        "Église Saint-Étienne School": "mou-signed",
+    }
+
+
+def test_import_reads_excel_csv_in_windows_1252(client, hub, lead):
+    content = "name,phase\r\nÉcole Française,Primary\r\n".encode("cp1252")
+    response = _upload(client, hub, content)
+    assert "École Française" in response.text
+
+
+def test_import_reads_the_register_of_schools_headings(client, hub, lead):
+    content = (
+        b"URN,EstablishmentName,PhaseOfEducation (name),LA (name)\r\n"
+        b"100001,Hillside Primary School,Middle deemed primary,Leeds\r\n"
+    )
+    response = _upload(client, hub, content)
+    assert response.status_code == 200
+    assert "Check the 1 school before importing" in response.text
+
+
+def test_import_lists_each_bad_row_and_writes_nothing(client, hub, lead):
+    make_school(hub, "Already Here School", urn="100009")
+    content = (
+        b"name,urn,phase,status\r\n"
+        b"Good School,100001,Primary,\r\n"
+        b",100002,Primary,\r\n"
+        b"Bad Urn School,12AB,Primary,\r\n"
+        b"Bad Phase School,100003,Nursery school,\r\n"
+        b"Bad Status School,100004,Primary,Maybe\r\n"
+        b"Copy School,100001,Primary,\r\n"
+        b"Renamed Already Here,100009,Primary,\r\n"
+    )
+    response = _upload(client, hub, content)
+    assert response.status_code == 422
+    page = response.text
+    assert "6 of 7 rows need fixing" in page
+    assert "Line 3: The school&#39;s name is missing" in page
+    assert "Line 4: URN must be 6 digits" in page
+    assert "Line 5: Phase &#39;Nursery school&#39; is not one we know" in page
+    assert "Line 6: Status &#39;Maybe&#39; is not one we know" in page
+    assert "Line 7: The same URN is on line 2 too" in page
+    assert (
+        "Line 8: Already Here School (URN 100009) is already one of this hub&#39;s schools" in page
+    )
+    assert "Import " not in page.replace("Import partner schools", "")
+    assert _schools(hub) == ["Already Here School"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Choose a CSV file to upload"),
+        (b"\r\n\r\n", "The file is empty."),
+        (b"school_id,postcode\r\n1,LS1\r\n", "including one called &#39;name&#39;"),
+        (b"name,phase\r\n", "The file has headings but no schools."),
+        (b"PK\x03\x04\x00\x00binary", "This is not a CSV file."),
+        (b'name,phase\r\n"Unclosed,Primary\r\n', "could not be read"),
+    ],
+)
+def test_malformed_files_get_a_message(client, hub, lead, content, message):
+    response = _upload(client, hub, content, filename="schools.csv" if content else "")
+    assert response.status_code == 422
+    assert message in response.text
+    assert _schools(hub) == []
+
+
+def test_an_oversized_upload_gets_a_message(client, hub, lead):
+    content = b"name,phase\r\n" + b"A school,Primary\r\n" * 70_000  # about 1.2 MB
+    response = _upload(client, hub, content)
+    assert response.status_code == 422
+    assert "The file is too big. It must be 1 MB or smaller." in response.text
+
+
+def test_an_upload_over_the_request_limit_gets_a_page_not_a_crash(client, hub, lead):
+    body = b"x" * (5 * 1024 * 1024)
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/import",
+        input_stream=io.BytesIO(body),
+        content_length=len(body),
+        content_type="multipart/form-data; boundary=boundary",
+    )
+    assert response.status_code == 413
+    assert "Files you upload must be 1 MB or smaller" in response.text
+
+
+def test_confirm_checks_the_file_again(client, hub, lead):
+    text = "name,urn,phase\r\nHillside Primary School,100001,Primary\r\n"
+    make_school(hub, "Hillside Primary School", urn="100001")  # added since the preview
+    response = client.post(f"/hubs/{hub.slug}/schools/import/confirm", data={"text": text})
+    assert response.status_code == 422
+    assert "already one of this hub&#39;s schools" in response.text
+    assert _schools(hub) == ["Hillside Primary School"]
+
+
+def test_free_text_is_escaped(client, hub, lead):
+    make_school(hub, "<script>alert(1)</script> School")
+    page = client.get(f"/hubs/{hub.slug}/").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; School" in page
+
+
+# The wall between hubs
+
+
+def test_every_hub_url_is_hidden_from_staff_of_other_hubs(app, client):
+    """Walks the URL map, so a new hub route without the access check fails here."""
+    mine, theirs = make_hub("North Hub"), make_hub("South Hub")
+    their_school = make_school(theirs)
+    sign_in(client, make_user(hubs=[mine]))
+    values = {"hub_slug": theirs.slug, "school_id": their_school.id}
+
+    checked = []
+    for rule in app.url_map.iter_rules():
+        if "hub_slug" not in rule.arguments:
+            continue
+        missing = rule.arguments - values.keys()
+        assert not missing, f"{rule.rule}: teach this test to fill {missing}"
+        path = rule.build(values)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method)
+            assert response.status_code == 404, f"{method} {path} gave {response.status_code}"
+            checked.append(f"{method} {rule.rule}")
+    assert len(checked) >= 8, checked
+    assert _schools(theirs) == ["Hillside Primary School"]  # nothing changed
+
+
+def test_routes_that_name_a_record_are_scoped_to_a_hub_or_admin_only(app):
+    """A route taking a record's id outside /hubs/<hub_slug>/ would skip the hub check."""
+    allowed_outside_hubs = {"static", "auth.setup", "auth.set_password"}
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or "hub_slug" in rule.arguments:
+            continue
+        if rule.endpoint.startswith("admin."):
+            continue  # administrators see every hub
+        assert rule.endpoint in allowed_outside_hubs, f"{rule.rule} takes {rule.arguments}"
+
+
+def test_admin_pages_are_hidden_from_hub_staff(app, client):
+    hub = make_hub()
+    sign_in(client, make_user(hubs=[hub]))
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("admin.") and "GET" in rule.methods:
+            path = rule.build(dict.fromkeys(rule.arguments, 1) | {"direction": "up"})[1]
+            assert client.get(path).status_code == 404, path
+
+
+def test_administrators_see_every_hub(client):
+    hub = make_hub()
+    sign_in(client, make_user(email="admin@example.org", role="admin"))
+    assert client.get(f"/hubs/{hub.slug}/").status_code == 200
