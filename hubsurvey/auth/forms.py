@@ -16,13 +16,16 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
 
 
-class NewPasswordForm(FlaskForm):
-    password = PasswordField(
+def _new_password() -> PasswordField:
+    return PasswordField(
         "Choose a password",
         description="At least 12 characters. A few unrelated words make a strong password.",
         validators=[InputRequired("Choose a password"), _acceptable_password],
     )
-    confirm = PasswordField(
+
+
+def _confirm_password() -> PasswordField:
+    return PasswordField(
         "Type the password again",
         validators=[
             InputRequired("Type the password again"),
@@ -31,11 +34,15 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class SetupForm(NewPasswordForm):
+class NewPasswordForm(FlaskForm):
+    password = _new_password()
+    confirm = _confirm_password()
+
+
+class SetupForm(FlaskForm):
     email = EmailField(
         "Your email address",
-        validators=[
-            InputRequired("Enter your email address"),
-            email_address,
-        ],
+        validators=[InputRequired("Enter your email address"), email_address],
     )
+    password = _new_password()
+    confirm = _confirm_password()
