@@ -9,7 +9,8 @@ from flask import Flask, current_app, url_for
 from hubsurvey.admin.services import load_reference_data
 from hubsurvey.auth import services as accounts
 from hubsurvey.extensions import db
-from hubsurvey.models import ROLES, Hub
+from hubsurvey.models import Hub
+from hubsurvey.vocabulary import ACCOUNT_ROLES
 
 
 def init_app(app: Flask) -> None:
@@ -19,7 +20,7 @@ def init_app(app: Flask) -> None:
 
 @click.command("create-user")
 @click.option("--email", required=True, help="The person's email address; they sign in with it.")
-@click.option("--role", type=click.Choice(list(ROLES)), required=True)
+@click.option("--role", type=click.Choice(list(ACCOUNT_ROLES)), required=True)
 @click.option("--hub", "hub_slugs", multiple=True, help="A hub's slug (repeatable) for staff.")
 def create_user(email: str, role: str, hub_slugs: tuple[str, ...]) -> None:
     """Create an account. The password is read from a prompt, or from standard input."""
@@ -37,7 +38,7 @@ def create_user(email: str, role: str, hub_slugs: tuple[str, ...]) -> None:
         user = accounts.create_user(email, role, password, hubs)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Created {ROLES[user.role].lower()} {user.email}.")
+    click.echo(f"Created {ACCOUNT_ROLES[user.role].lower()} {user.email}.")
 
 
 @click.command("seed-reference")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
-from hubsurvey.models import PARTNER_STATUSES, PHASES
+from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
 
 
 def init_app(app: Flask) -> None:

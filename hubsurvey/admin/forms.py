@@ -3,7 +3,7 @@ from wtforms import BooleanField, EmailField, RadioField, SelectField, StringFie
 from wtforms.validators import InputRequired, Length, Optional
 
 from hubsurvey.forms import CheckboxesField, choices, email_address
-from hubsurvey.models import PHASES, ROLES
+from hubsurvey.vocabulary import ACCOUNT_ROLES, PHASES
 
 
 class HubForm(FlaskForm):
@@ -38,7 +38,7 @@ class NewUserForm(FlaskForm):
     )
     role = RadioField(
         "Role",
-        choices=choices(ROLES.items()),
+        choices=choices(ACCOUNT_ROLES.items()),
         default="staff",
         validators=[InputRequired("Choose a role")],
     )
@@ -47,7 +47,7 @@ class NewUserForm(FlaskForm):
 
 class EditUserForm(FlaskForm):
     role = RadioField(
-        "Role", choices=choices(ROLES.items()), validators=[InputRequired("Choose a role")]
+        "Role", choices=choices(ACCOUNT_ROLES.items()), validators=[InputRequired("Choose a role")]
     )
     active = BooleanField("Account is active (untick to stop this person signing in)")
     hubs = CheckboxesField("Hubs they work for", coerce=int)

@@ -4,7 +4,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from hubsurvey.forms import choices
-from hubsurvey.models import PARTNER_STATUSES, PHASES
+from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
 
 
 class SchoolForm(FlaskForm):

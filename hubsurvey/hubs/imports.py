@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from hubsurvey.hubs.services import SchoolDetails, SchoolError, check_new_partner, clean_urn
-from hubsurvey.models import PARTNER_STATUSES, PHASES, Hub, School
+from hubsurvey.models import Hub, School
+from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from hubsurvey.extensions import db
-from hubsurvey.models import PARTNER_STATUSES, Hub, Partnership, School
+from hubsurvey.models import Hub, Partnership, School
+from hubsurvey.vocabulary import PARTNER_STATUSES
 
 URN_PATTERN = re.compile(r"^\d{6}$")
 

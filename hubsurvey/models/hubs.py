@@ -1,76 +1,21 @@
-"""Typed SQLAlchemy models: accounts, hub types and need areas, hubs and partner schools."""
+"""Hub types with their need areas, hubs, and partner schools."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubsurvey.extensions import db
-
-# The words the app shows for each stored value, in the order forms list them.
-PHASES = {
-    "primary": "Primary",
-    "secondary": "Secondary",
-    "all-through": "All-through",
-    "special": "Special",
-    "alternative-provision": "Alternative provision",
-    "post-16": "Post-16",
-}
-HUB_CATEGORIES = {
-    "teaching": "Teaching school hub",
-    "subject": "Subject hub",
-    "behaviour": "Behaviour hub",
-    "careers": "Careers hub",
-}
-PARTNER_STATUSES = {
-    "invited": "Invited",
-    "mou-signed": "Memorandum of understanding signed",
-    "active": "Active",
-    "left": "Left",
-}
-ROLES = {"admin": "Administrator", "staff": "Hub staff"}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _in(column: str, values: dict[str, str]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-class User(UserMixin, db.Model):
-    __tablename__ = "user"
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    # None until the person sets a password through their one-time link.
-    password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(10), default="staff")
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_sign_in_at: Mapped[datetime | None]
-
-    hubs: Mapped[list["Hub"]] = relationship(
-        secondary="membership", back_populates="staff", order_by="Hub.name"
-    )
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
+from hubsurvey.models.accounts import User
+from hubsurvey.models.base import one_of, utcnow
+from hubsurvey.vocabulary import HUB_CATEGORIES, PARTNER_STATUSES, PHASES
 
 
 class HubType(db.Model):
     """Reference data: a kind of hub and the need-area framework its templates use."""
 
     __tablename__ = "hub_type"
-    __table_args__ = (CheckConstraint(_in("category", HUB_CATEGORIES), name="category"),)
+    __table_args__ = (CheckConstraint(one_of("category", HUB_CATEGORIES), name="category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
@@ -143,7 +88,7 @@ class Membership(db.Model):
 class School(db.Model):
     __tablename__ = "school"
     __table_args__ = (
-        CheckConstraint(_in("phase", PHASES), name="phase"),
+        CheckConstraint(one_of("phase", PHASES), name="phase"),
         CheckConstraint("urn IS NULL OR length(urn) = 6", name="urn_length"),
     )
 
@@ -165,7 +110,7 @@ class Partnership(db.Model):
     """A school a hub works with, and how far along that work is."""
 
     __tablename__ = "partnership"
-    __table_args__ = (CheckConstraint(_in("status", PARTNER_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", PARTNER_STATUSES), name="status"),)
 
     hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id", ondelete="CASCADE"), primary_key=True)
     school_id: Mapped[int] = mapped_column(
@@ -180,21 +125,3 @@ class Partnership(db.Model):
     @property
     def status_label(self) -> str:
         return PARTNER_STATUSES[self.status]
-
-
-class LinkToken(db.Model):
-    """A one-time link: to create the first administrator, or to set a password."""
-
-    __tablename__ = "link_token"
-    __table_args__ = (CheckConstraint("purpose IN ('setup', 'password')", name="purpose"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Only a hash is stored, so a copy of the database holds no usable link.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    purpose: Mapped[str] = mapped_column(String(10))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
-
-    user: Mapped[User | None] = relationship()

@@ -1,0 +1,13 @@
+"""Helpers shared by the model modules."""
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Now in UTC, without a timezone: how every timestamp is stored."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def one_of(column: str, values) -> str:
+    """A CHECK constraint's text: the column holds one of these values."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -1,0 +1,85 @@
+"""The app's fixed lists: each stored value with the words shown for it, in display order."""
+
+PHASES = {
+    "primary": "Primary",
+    "secondary": "Secondary",
+    "all-through": "All-through",
+    "special": "Special",
+    "alternative-provision": "Alternative provision",
+    "post-16": "Post-16",
+}
+HUB_CATEGORIES = {
+    "teaching": "Teaching school hub",
+    "subject": "Subject hub",
+    "behaviour": "Behaviour hub",
+    "careers": "Careers hub",
+}
+PARTNER_STATUSES = {
+    "invited": "Invited",
+    "mou-signed": "Memorandum of understanding signed",
+    "active": "Active",
+    "left": "Left",
+}
+# Accounts: who may sign in, and to do what.
+ACCOUNT_ROLES = {"admin": "Administrator", "staff": "Hub staff"}
+
+# The respondent profile every survey asks first, so that summaries can be broken down.
+RESPONDENT_ROLES = {
+    "trainee": "Trainee teacher",
+    "ect": "Early career teacher",
+    "teacher": "Teacher",
+    "mentor": "Mentor",
+    "middle-leader": "Subject or middle leader",
+    "senior-leader": "Senior leader",
+    "headteacher": "Headteacher",
+    "senco": "SENCO",
+    "careers-leader": "Careers leader",
+    "teaching-assistant": "Teaching assistant",
+    "other": "Other",
+}
+CAREER_STAGES = {
+    "trainee": "In training",
+    "ect-1": "Early career, year 1",
+    "ect-2": "Early career, year 2",
+    "years-3-5": "3 to 5 years",
+    "years-6-10": "6 to 10 years",
+    "years-11-plus": "More than 10 years",
+}
+SUBJECTS = {
+    "all-primary": "All subjects (primary)",
+    "english": "English",
+    "maths": "Mathematics",
+    "science": "Science",
+    "computing": "Computing",
+    "music": "Music",
+    "languages": "Modern foreign languages",
+    "history": "History",
+    "geography": "Geography",
+    "art": "Art and design",
+    "design-technology": "Design and technology",
+    "pe": "Physical education",
+    "re": "Religious education",
+    "pshe": "PSHE and citizenship",
+    "other": "Another subject",
+    "none": "I do not teach a subject",
+}
+# Which profile facts a section or question can be shown to, and their lists.
+AUDIENCE_FACTS = {
+    "role": ("Role", RESPONDENT_ROLES),
+    "phase": ("Phase", PHASES),
+    "career_stage": ("Career stage", CAREER_STAGES),
+    "subject": ("Subject", SUBJECTS),
+}
+
+QUESTION_KINDS = {
+    "single": "Single choice",
+    "multiple": "Multiple choice",
+    "scale": "Scale of 1 to 5, with labels",
+    "rating": "Rating from 0 to 10",
+    "number": "Number",
+    "short_text": "Short text",
+    "long_text": "Long text",
+    "needs_grid": "Needs grid: confidence and priority for each need area",
+}
+SURVEY_KINDS = {"needs": "Needs assessment", "feedback": "Feedback", "outcomes": "Outcomes"}
+SURVEY_STATUSES = {"draft": "Draft", "open": "Open", "closed": "Closed"}
