@@ -24,8 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hubsurvey.auth import bp as auth_bp
     from hubsurvey.health import bp as health_bp
     from hubsurvey.hubs import bp as hubs_bp
+    from hubsurvey.respond import bp as respond_bp
+    from hubsurvey.surveys import bp as surveys_bp
 
-    for blueprint in (auth_bp, admin_bp, hubs_bp, health_bp):
+    for blueprint in (auth_bp, admin_bp, hubs_bp, surveys_bp, respond_bp, health_bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

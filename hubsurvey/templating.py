@@ -5,7 +5,17 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
-from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
+from hubsurvey.htmx import is_htmx
+from hubsurvey.surveys import audience
+from hubsurvey.surveys.questions import text_limit
+from hubsurvey.vocabulary import (
+    CAREER_STAGES,
+    PARTNER_STATUSES,
+    PHASES,
+    QUESTION_KINDS,
+    RESPONDENT_ROLES,
+    SUBJECTS,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +27,20 @@ def init_app(app: Flask) -> None:
         return url_for("static", filename=f"vendor/{manifest[name]}")
 
     app.jinja_env.globals.update(
-        vendor_url=vendor_url, status_labels=PARTNER_STATUSES, phase_names=list(PHASES.values())
+        vendor_url=vendor_url,
+        is_htmx=is_htmx,
+        status_labels=PARTNER_STATUSES,
+        phase_names=list(PHASES.values()),
+        question_kinds=QUESTION_KINDS,
+        labels={"roles": RESPONDENT_ROLES, "stages": CAREER_STAGES, "subjects": SUBJECTS},
+        scale_items=lambda labels: [
+            (i, f"{i}: {label}" if label else str(i)) for i, label in enumerate(labels, start=1)
+        ],
+        rating_items=lambda: [(i, str(i)) for i in range(11)],
     )
-    app.jinja_env.filters["phase_label"] = lambda value: PHASES.get(value, value)
+    app.jinja_env.filters.update(
+        phase_label=lambda value: PHASES.get(value, value),
+        enumerate_options=lambda options: list(enumerate(options)),
+        text_limit=text_limit,
+        audience=audience.describe,
+    )

@@ -275,42 +275,6 @@ def test_free_text_is_escaped(client, hub, lead):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; School" in page
 
 
-# The wall between hubs
-
-
-def test_every_hub_url_is_hidden_from_staff_of_other_hubs(app, client):
-    """Walks the URL map, so a new hub route without the access check fails here."""
-    mine, theirs = make_hub("North Hub"), make_hub("South Hub")
-    their_school = make_school(theirs)
-    sign_in(client, make_user(hubs=[mine]))
-    values = {"hub_slug": theirs.slug, "school_id": their_school.id}
-
-    checked = []
-    for rule in app.url_map.iter_rules():
-        if "hub_slug" not in rule.arguments:
-            continue
-        missing = rule.arguments - values.keys()
-        assert not missing, f"{rule.rule}: teach this test to fill {missing}"
-        path = rule.build(values)[1]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            response = client.open(path, method=method)
-            assert response.status_code == 404, f"{method} {path} gave {response.status_code}"
-            checked.append(f"{method} {rule.rule}")
-    assert len(checked) >= 8, checked
-    assert _schools(theirs) == ["Hillside Primary School"]  # nothing changed
-
-
-def test_routes_that_name_a_record_are_scoped_to_a_hub_or_admin_only(app):
-    """A route taking a record's id outside /hubs/<hub_slug>/ would skip the hub check."""
-    allowed_outside_hubs = {"static", "auth.setup", "auth.set_password"}
-    for rule in app.url_map.iter_rules():
-        if not rule.arguments or "hub_slug" in rule.arguments:
-            continue
-        if rule.endpoint.startswith("admin."):
-            continue  # administrators see every hub
-        assert rule.endpoint in allowed_outside_hubs, f"{rule.rule} takes {rule.arguments}"
-
-
 def test_admin_pages_are_hidden_from_hub_staff(app, client):
     hub = make_hub()
     sign_in(client, make_user(hubs=[hub]))

@@ -22,8 +22,14 @@ class HubForm(FlaskForm):
     )
     phases = CheckboxesField(
         "Phases served",
-        description="Leave all unticked if the hub serves every phase.",
+        description="Leave all unticked for the phases of its type: every phase for most "
+        "types, primary only for English hubs, secondary only for languages hubs.",
         choices=choices(PHASES.items()),
+    )
+    contact_email = EmailField(
+        "Contact email for teachers",
+        description="Shown in every survey's privacy notice, for questions about answers.",
+        validators=[Optional(), email_address],
     )
     subject = StringField(
         "Subject",

@@ -50,7 +50,7 @@ def _unique_hub_slug(name: str, hub: Hub | None) -> str:
 
 
 def save_hub(hub: Hub | None, **fields) -> Hub:
-    """Create a hub, or update one; a subject hub takes its type's subject unless given one."""
+    """Create a hub, or update one. Unless given, a hub takes its type's subject and phases."""
     hub = hub or Hub()
     with db.session.no_autoflush:
         for name, value in fields.items():
@@ -58,6 +58,8 @@ def save_hub(hub: Hub | None, **fields) -> Hub:
         hub_type = db.session.get(HubType, hub.hub_type_id)
         if not hub.subject and hub_type.subject:
             hub.subject = hub_type.subject
+        if not hub.phases:
+            hub.phases = list(hub_type.phases)
         if not hub.slug:
             hub.slug = _unique_hub_slug(hub.name, hub)
     db.session.add(hub)

@@ -67,6 +67,7 @@ def _hub_form(hub: Hub | None):
                 area=(form.area.data or "").strip(),
                 phases=form.phases.data,
                 subject=(form.subject.data or "").strip() or None,
+                contact_email=(form.contact_email.data or "").strip().lower(),
             )
             flash(f"Saved {saved.name}.")
             return redirect(url_for("admin.hubs"), 303)

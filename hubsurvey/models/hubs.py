@@ -59,6 +59,8 @@ class Hub(db.Model):
     area: Mapped[str] = mapped_column(String(120), default="")
     phases: Mapped[list[str]] = mapped_column(JSON, default=list)
     subject: Mapped[str | None] = mapped_column(String(60))
+    # How teachers reach the hub about their answers: shown in every survey's privacy notice.
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     hub_type: Mapped[HubType] = relationship()

@@ -9,3 +9,14 @@ import(govukUrl).then(({ initAll }) => initAll());
 for (const input of document.querySelectorAll(".app-copy")) {
   input.addEventListener("focus", () => input.select());
 }
+
+// After htmx swaps in a new step of a survey: start GOV.UK components in it, then move focus
+// to its error summary or heading and scroll to the top, as a page load would.
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  const target = event.detail.target;
+  import(govukUrl).then(({ initAll }) => initAll({ scope: target }));
+  const summary = target.querySelector(".govuk-error-summary");
+  const heading = target.querySelector("h1");
+  (summary || heading)?.focus();
+  window.scrollTo(0, 0);
+});

@@ -1,0 +1,88 @@
+"""Responses and their answers, stored long: one row per response, question and item."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hubsurvey.extensions import db
+from hubsurvey.models.base import one_of, utcnow
+from hubsurvey.models.hubs import School
+from hubsurvey.models.surveys import Question, Survey
+from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
+
+
+class Response(db.Model):
+    __tablename__ = "response"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+        CheckConstraint(f"phase IS NULL OR {one_of('phase', PHASES)}", name="phase"),
+        CheckConstraint(f"role IS NULL OR {one_of('role', RESPONDENT_ROLES)}", name="role"),
+        CheckConstraint(
+            f"career_stage IS NULL OR {one_of('career_stage', CAREER_STAGES)}", name="career_stage"
+        ),
+        CheckConstraint(f"subject IS NULL OR {one_of('subject', SUBJECTS)}", name="subject"),
+        Index("ix_response_survey_status", "survey_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    # A secret kept in the respondent's browser session: it finds their draft again.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    # A short code the respondent can type on another device to carry on there.
+    resume_code: Mapped[str] = mapped_column(String(12), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    # How many of the sections that apply to this respondent are saved.
+    step: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    # The respondent profile: the facts summaries are broken down by.
+    profile_saved: Mapped[bool] = mapped_column(default=False)
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school.id", ondelete="SET NULL"), index=True
+    )
+    # Written in when the school is not on the hub's list.
+    school_name: Mapped[str] = mapped_column(String(200), default="")
+    phase: Mapped[str | None] = mapped_column(String(30))
+    role: Mapped[str | None] = mapped_column(String(30))
+    career_stage: Mapped[str | None] = mapped_column(String(30))
+    subject: Mapped[str | None] = mapped_column(String(30))
+    # Named surveys only; always empty in anonymous ones.
+    respondent_name: Mapped[str] = mapped_column(String(120), default="")
+    respondent_email: Mapped[str] = mapped_column(String(254), default="")
+
+    survey: Mapped[Survey] = relationship()
+    school: Mapped[School | None] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def profile(self) -> dict[str, str | None]:
+        return {
+            "role": self.role,
+            "phase": self.phase,
+            "career_stage": self.career_stage,
+            "subject": self.subject,
+        }
+
+
+class Answer(db.Model):
+    """One stored value. Most questions have one row (item 0); a multiple-choice question has
+    one row per chosen option (item = option number, from 1); a needs grid one row per need area
+    (item = the need area's id, number = confidence, priority = named as a priority)."""
+
+    __tablename__ = "answer"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    item: Mapped[int] = mapped_column(primary_key=True, default=0)
+    number: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[bool | None]
+
+    question: Mapped[Question] = relationship()

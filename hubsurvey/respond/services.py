@@ -1,0 +1,200 @@
+"""A respondent's way through a survey: profile, one section at a time, check, submit.
+
+Every section is saved on the server when it is sent, so a lost connection or a closed tab
+loses at most the section being typed."""
+
+import re
+import secrets
+
+from sqlalchemy import delete, func, update
+
+from hubsurvey.extensions import db
+from hubsurvey.models import Answer, Hub, Partnership, Question, Response, School, Section, Survey
+from hubsurvey.models.base import utcnow
+from hubsurvey.surveys import audience, questions
+from hubsurvey.surveys.services import CODE_ALPHABET, normalise_code
+
+
+class RespondError(Exception):
+    """A request the survey cannot take, with words for the respondent and a status code."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def find_survey(code: str) -> Survey | None:
+    """The survey a short link names, however the code was typed; drafts are not found."""
+    survey = db.session.scalar(db.select(Survey).where(Survey.code == normalise_code(code)))
+    return survey if survey is not None and survey.status != "draft" else None
+
+
+def start(survey: Survey) -> Response:
+    response = Response(survey=survey, token=secrets.token_urlsafe(32), resume_code=_resume_code())
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+def _resume_code() -> str:
+    # 31^8 (about 850 billion) codes, and wrong guesses are rate limited.
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if not db.session.scalar(db.select(Response.id).where(Response.resume_code == code)):
+            return code
+
+
+def show_resume_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def find_response(survey: Survey, token: str | None) -> Response | None:
+    if not token:
+        return None
+    return db.session.scalar(
+        db.select(Response).where(Response.survey_id == survey.id, Response.token == token)
+    )
+
+
+def resume(survey: Survey, typed_code: str) -> Response | None:
+    """The unfinished response a resume code belongs to, in this survey."""
+    code = normalise_code(typed_code)
+    return db.session.scalar(
+        db.select(Response).where(
+            Response.survey_id == survey.id,
+            Response.resume_code == code,
+            Response.status == "draft",
+        )
+    )
+
+
+def partner_schools(hub: Hub) -> list[School]:
+    return list(
+        db.session.scalars(
+            db.select(School)
+            .join(Partnership, Partnership.school_id == School.id)
+            .where(Partnership.hub_id == hub.id, Partnership.status != "left")
+            .order_by(func.lower(School.name))
+        )
+    )
+
+
+def school_choice(school: School) -> str:
+    """How a partner school is offered in the list as the respondent types."""
+    return f"{school.name} (URN {school.urn})" if school.urn else school.name
+
+
+def match_school(hub: Hub, typed: str) -> tuple[School | None, str]:
+    """A partner school from what was typed (its name, its URN, or the offered text); else the
+    typed name is kept as written."""
+    typed = " ".join(typed.split())
+    schools = partner_schools(hub)
+    urn = re.search(r"\b(\d{6})\b", typed)
+    for school in schools:
+        if typed.lower() in (school.name.lower(), school_choice(school).lower()):
+            return school, school.name
+        if urn and school.urn == urn.group(1):
+            return school, school.name
+    return None, typed
+
+
+def steps(response: Response) -> list[tuple[Section, list[Question]]]:
+    """The sections this respondent is shown, each with the questions in it they are shown."""
+    profile = response.profile
+    result = []
+    for section in response.survey.sections:
+        if not audience.applies(section.audience, profile):
+            continue
+        shown = [q for q in section.questions if audience.applies(q.audience, profile)]
+        if shown:
+            result.append((section, shown))
+    return result
+
+
+def outside_hub_phases(response: Response) -> bool:
+    phases = response.survey.hub.phases
+    return bool(phases) and response.phase is not None and response.phase not in phases
+
+
+def _check_can_change(response: Response) -> None:
+    if response.status == "submitted":
+        raise RespondError("You have already sent your answers. Thank you.", 409)
+
+
+def save_profile(response: Response, **profile) -> None:
+    """Keep the respondent's profile; answers to questions it no longer shows are removed."""
+    _check_can_change(response)
+    for name, value in profile.items():
+        setattr(response, name, value)
+    response.profile_saved = True
+    shown = {q.id for _, qs in steps(response) for q in qs}
+    asked = {q.id for q in response.survey.questions}
+    if hidden := asked - shown:
+        db.session.execute(
+            delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(hidden))
+        )
+    response.step = min(response.step, len(steps(response)))
+    response.saved_at = utcnow()
+    db.session.commit()
+
+
+def save_section(response: Response, number: int, values: dict[int, object]) -> None:
+    """Store the checked answers to section `number` (from 1), replacing any sent before."""
+    _check_can_change(response)
+    if not response.profile_saved or number > response.step + 1:
+        raise RespondError("Answer the sections in order: this one is not reached yet.", 409)
+    _section, shown = steps(response)[number - 1]
+    ids = [q.id for q in shown]
+    db.session.execute(
+        delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(ids))
+    )
+    for question in shown:
+        for answer in questions.to_answers(question, values.get(question.id)):
+            answer.response_id = response.id
+            db.session.add(answer)
+    response.step = max(response.step, number)
+    response.saved_at = utcnow()
+    db.session.commit()
+
+
+def saved_values(response: Response) -> dict[int, object]:
+    """Every stored answer of this response, by question id, as `questions.read` gives it."""
+    rows = db.session.scalars(db.select(Answer).where(Answer.response_id == response.id)).all()
+    by_question: dict[int, list[Answer]] = {}
+    for row in rows:
+        by_question.setdefault(row.question_id, []).append(row)
+    lookup = {q.id: q for q in response.survey.questions}
+    return {
+        q_id: questions.from_answers(lookup[q_id], answers)
+        for q_id, answers in by_question.items()
+        if q_id in lookup
+    }
+
+
+def missing_required(response: Response) -> list[tuple[int, Question]]:
+    """Required questions this respondent was shown but has not answered, with section numbers."""
+    values = saved_values(response)
+    return [
+        (number, q)
+        for number, (_s, shown) in enumerate(steps(response), start=1)
+        for q in shown
+        if q.required and values.get(q.id) is None
+    ]
+
+
+def submit(response: Response) -> None:
+    """Send the answers. Sending twice, or sending an unfinished response, is refused."""
+    _check_can_change(response)
+    if not response.profile_saved or response.step < len(steps(response)):
+        raise RespondError("Some sections are not answered yet.", 409)
+    if missing_required(response):
+        raise RespondError("Some questions that need an answer are not answered yet.", 422)
+    # Only one submit can win, even if the button is pressed twice at once.
+    result = db.session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.status == "draft")
+        .values(status="submitted", submitted_at=utcnow(), saved_at=utcnow())
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        raise RespondError("You have already sent your answers. Thank you.", 409)

@@ -1,0 +1,288 @@
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
+from werkzeug.datastructures import MultiDict
+
+from hubsurvey.extensions import limiter
+from hubsurvey.htmx import go_to, render
+from hubsurvey.models import Response, Survey
+from hubsurvey.respond import bp, services
+from hubsurvey.respond.forms import NamedProfileForm, ProfileForm, ResumeForm
+from hubsurvey.surveys import questions
+from hubsurvey.surveys.services import availability
+
+PAGE = "respond/page.html"
+TARGET = "#survey"
+# The HTTP status for each reason a survey cannot be answered now.
+UNAVAILABLE = {"not-yet": 403, "closed": 410}
+
+
+def _survey(code: str) -> Survey:
+    """The survey behind a short link, or a page saying why it cannot be answered."""
+    survey = services.find_survey(code)
+    if survey is None:
+        abort(make_response(render_template("respond/unknown.html"), 404))
+    state = availability(survey)
+    if state in UNAVAILABLE:
+        page = render_template("respond/unavailable.html", survey=survey, state=state)
+        abort(make_response(page, UNAVAILABLE[state]))
+    return survey
+
+
+def _remember(survey: Survey, response: Response) -> None:
+    tokens = dict(session.get("responses", {}))
+    tokens[survey.code] = response.token
+    session["responses"] = tokens
+    # Kept when the phone's browser closes, so the teacher can carry on later.
+    session.permanent = True
+
+
+def _current(survey: Survey) -> Response | None:
+    return services.find_response(survey, session.get("responses", {}).get(survey.code))
+
+
+def _next_url(response: Response) -> str:
+    code = response.survey.code
+    if response.status == "submitted":
+        return url_for("respond.done", code=code)
+    if not response.profile_saved:
+        return url_for("respond.profile", code=code)
+    if response.step < len(services.steps(response)):
+        return url_for("respond.section", code=code, number=response.step + 1)
+    return url_for("respond.check", code=code)
+
+
+def _response_or_start(survey: Survey) -> Response:
+    response = _current(survey)
+    if response is None:
+        abort(redirect(url_for("respond.start", code=survey.code)))
+    return response
+
+
+def _refused(error: services.RespondError, survey: Survey, response: Response):
+    return render(
+        PAGE,
+        "respond/_refused.html",
+        error.status,
+        survey=survey,
+        message=str(error),
+        next_url=_next_url(response),
+    )
+
+
+@bp.get("/<code>")
+def start(code: str):
+    survey = _survey(code)
+    response = _current(survey)
+    return render(
+        PAGE,
+        "respond/_start.html",
+        survey=survey,
+        response=response,
+        next_url=response and _next_url(response),
+        section_count=len(survey.sections),
+    )
+
+
+@bp.post("/<code>")
+def begin(code: str):
+    survey = _survey(code)
+    response = _current(survey)
+    if response is None or response.status == "submitted":
+        response = services.start(survey)
+        _remember(survey, response)
+    return go_to(_next_url(response), TARGET)
+
+
+@bp.route("/<code>/about-you", methods=["GET", "POST"])
+def profile(code: str):
+    survey = _survey(code)
+    response = _response_or_start(survey)
+    form_class = ProfileForm if survey.anonymous else NamedProfileForm
+    form = form_class(obj=response if response.profile_saved else None)
+    if response.profile_saved and not form.is_submitted():
+        form.school.data = response.school_name
+    if form.validate_on_submit():
+        school, school_name = services.match_school(survey.hub, form.school.data)
+        fields = {
+            "school": school,
+            "school_name": school_name,
+            "phase": form.phase.data,
+            "role": form.role.data,
+            "career_stage": form.career_stage.data,
+            "subject": form.subject.data,
+        }
+        if not survey.anonymous:
+            fields["respondent_name"] = form.respondent_name.data.strip()
+            fields["respondent_email"] = (form.respondent_email.data or "").strip().lower()
+        try:
+            services.save_profile(response, **fields)
+        except services.RespondError as error:
+            return _refused(error, survey, response)
+        if services.outside_hub_phases(response):
+            return go_to(url_for("respond.phase_check", code=survey.code), TARGET)
+        return go_to(_after_save(response), TARGET)
+    return render(
+        PAGE,
+        "respond/_profile.html",
+        422 if form.errors else 200,
+        survey=survey,
+        response=response,
+        form=form,
+        schools=[services.school_choice(s) for s in services.partner_schools(survey.hub)],
+        progress=_progress(response, 0),
+    )
+
+
+@bp.get("/<code>/your-phase")
+def phase_check(code: str):
+    survey = _survey(code)
+    response = _response_or_start(survey)
+    return render(
+        PAGE, "respond/_phase.html", survey=survey, response=response, next_url=_next_url(response)
+    )
+
+
+@bp.route("/<code>/<int:number>", methods=["GET", "POST"])
+def section(code: str, number: int):
+    survey = _survey(code)
+    response = _response_or_start(survey)
+    steps = services.steps(response)
+    if response.status == "submitted":
+        return redirect(url_for("respond.done", code=code))
+    if not response.profile_saved or not 1 <= number <= min(response.step + 1, len(steps)):
+        if request.method == "POST":
+            error = services.RespondError(
+                "Answer the sections in order: this one is not reached yet.", 409
+            )
+            return _refused(error, survey, response)
+        return redirect(_next_url(response))
+    this_section, shown = steps[number - 1]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {}
+        for question in shown:
+            reading = questions.read(question, request.form)
+            values[question.id] = reading.value
+            if reading.error:
+                errors[questions.field_name(question)] = reading.error
+            errors.update(reading.field_errors or {})
+        if not errors:
+            try:
+                services.save_section(response, number, values)
+            except services.RespondError as error:
+                return _refused(error, survey, response)
+            return go_to(_after_save(response), TARGET)
+        data = request.form
+    else:
+        saved = services.saved_values(response)
+        data = MultiDict()
+        for question in shown:
+            for key, value in questions.form_values(question, saved.get(question.id)).items():
+                data.setlist(key, value if isinstance(value, list) else [value])
+    return render(
+        PAGE,
+        "respond/_section.html",
+        422 if errors else 200,
+        survey=survey,
+        response=response,
+        section=this_section,
+        shown=shown,
+        number=number,
+        data=data,
+        errors=errors,
+        error_list=_error_list(shown, errors),
+        progress=_progress(response, number),
+        back_url=url_for("respond.section", code=code, number=number - 1)
+        if number > 1
+        else url_for("respond.profile", code=code),
+    )
+
+
+def _after_save(response: Response) -> str:
+    """Back to 'check your answers' after a change made from there; else onwards."""
+    if request.args.get("from") == "check" and response.step >= len(services.steps(response)):
+        return url_for("respond.check", code=response.survey.code)
+    return _next_url(response)
+
+
+def _progress(response: Response, number: int) -> dict[str, int]:
+    """'Step n of m', counting 'about you', each section, and checking the answers."""
+    total = len(services.steps(response)) + 2 if response.profile_saved else None
+    return {"step": number + 1, "total": total}
+
+
+def _error_list(shown, errors: dict[str, str]) -> list[tuple[str, str]]:
+    """Errors in the order the fields appear, for the summary at the top."""
+    order = []
+    for question in shown:
+        name = questions.field_name(question)
+        if name in errors:
+            order.append((name, errors[name]))
+        for area in question.grid_areas:
+            field = questions.grid_field(question, area.id)
+            if field in errors:
+                order.append((field, errors[field]))
+    return order
+
+
+@bp.get("/<code>/check")
+def check(code: str):
+    survey = _survey(code)
+    response = _response_or_start(survey)
+    if response.status == "submitted" or _next_url(response) != url_for("respond.check", code=code):
+        return redirect(_next_url(response))
+    saved = services.saved_values(response)
+    return render(
+        PAGE,
+        "respond/_check.html",
+        survey=survey,
+        response=response,
+        steps=services.steps(response),
+        saved=saved,
+        describe=questions.describe,
+        missing=services.missing_required(response),
+        progress=_progress(response, len(services.steps(response)) + 1),
+    )
+
+
+@bp.post("/<code>/send")
+def submit(code: str):
+    survey = _survey(code)
+    response = _response_or_start(survey)
+    try:
+        services.submit(response)
+    except services.RespondError as error:
+        return _refused(error, survey, response)
+    return go_to(url_for("respond.done", code=code), TARGET)
+
+
+@bp.get("/<code>/done")
+def done(code: str):
+    survey = _survey(code)
+    response = _response_or_start(survey)
+    if response.status != "submitted":
+        return redirect(_next_url(response))
+    return render(PAGE, "respond/_done.html", survey=survey, response=response)
+
+
+@bp.route("/<code>/resume", methods=["GET", "POST"])
+@limiter.limit(
+    "20 per hour",
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 204 and response.status_code != 303,
+)
+def resume(code: str):
+    """Carry on with answers started on another device, from the resume code."""
+    survey = _survey(code)
+    form = ResumeForm()
+    if form.validate_on_submit():
+        response = services.resume(survey, form.code.data)
+        if response is not None:
+            _remember(survey, response)
+            flash("Welcome back. Your answers so far are saved.")
+            return go_to(_next_url(response), TARGET)
+        form.code.errors.append(
+            "That code does not match any unfinished answers to this survey. Check it and try again"
+        )
+    return render(
+        PAGE, "respond/_resume.html", 422 if form.errors else 200, survey=survey, form=form
+    )

@@ -1,0 +1,194 @@
+"""Hub staff's surveys: creating, editing, opening and closing them, and who has responded."""
+
+import secrets
+from datetime import date, timedelta
+
+from sqlalchemy import case, func
+
+from hubsurvey.extensions import db
+from hubsurvey.models import GridRow, Hub, Partnership, Question, Response, School, Section, Survey
+from hubsurvey.surveys.survey_templates import build_sections, template_for
+
+# Short links are read aloud and typed from a slide: no 0/O, 1/I/L, or lower case.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+DEFAULT_KEEP_DAYS = 2 * 365
+
+
+class SurveyLocked(Exception):
+    """The survey has responses, so its questions can no longer change."""
+
+    def __init__(self, survey: Survey) -> None:
+        super().__init__(
+            "People have already answered this survey, so its questions cannot change: a "
+            "changed question would change the meaning of the answers already given. "
+            "Make a copy of the survey to ask different questions."
+        )
+        self.survey = survey
+
+
+def new_code(length: int = 6) -> str:
+    """A short link code that no survey has yet."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+        if not db.session.scalar(db.select(Survey.id).where(Survey.code == code)):
+            return code
+
+
+def normalise_code(text: str) -> str:
+    """A code as typed ('abc 23q', 'ABC-23Q') in its stored form."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def default_privacy_notice(hub: Hub, keep_until: date) -> str:
+    contact = f" by email at {hub.contact_email}" if hub.contact_email else ""
+    return (
+        f"{hub.name} runs this survey to find out what support the teachers it works with "
+        "need, and plans its training around the answers.\n\n"
+        f"Your answers are kept until {keep_until:%-d %B %Y} and then deleted. Only the hub's "
+        "staff see individual answers. Reports show figures for groups of people, never for "
+        "small groups.\n\n"
+        f"To ask about your answers, or to have them deleted, contact {hub.name}{contact}."
+    )
+
+
+def hub_surveys(hub: Hub) -> list[tuple[Survey, int, int]]:
+    """The hub's surveys, newest first, each with its submitted and in-progress counts."""
+    submitted = func.count(case((Response.status == "submitted", 1)))
+    drafts = func.count(case((Response.status == "draft", 1)))
+    rows = db.session.execute(
+        db.select(Survey, submitted, drafts)
+        .outerjoin(Response, Response.survey_id == Survey.id)
+        .where(Survey.hub_id == hub.id)
+        .group_by(Survey.id)
+        .order_by(Survey.created_at.desc(), Survey.id.desc())
+    )
+    return [tuple(row) for row in rows]
+
+
+def find_survey(hub: Hub, survey_id: int) -> Survey | None:
+    return db.session.scalar(db.select(Survey).where(Survey.id == survey_id, Survey.hub == hub))
+
+
+def create_survey(hub: Hub, start: str, copy_of: Survey | None = None) -> Survey:
+    """A draft survey from the hub type's template, a copy of an earlier survey, or blank."""
+    keep_until = date.today() + timedelta(days=DEFAULT_KEEP_DAYS)
+    survey = Survey(
+        hub=hub,
+        kind="needs",
+        code=new_code(),
+        keep_until=keep_until,
+        privacy_notice=default_privacy_notice(hub, keep_until),
+    )
+    if start == "template":
+        data = template_for(hub.hub_type)
+        survey.title, survey.intro = data["title"], data.get("intro", "")
+        survey.sections = build_sections(data, hub.hub_type)
+    elif start == "copy" and copy_of is not None:
+        survey.title = f"Copy of {copy_of.title}"[:120]
+        survey.intro, survey.anonymous = copy_of.intro, copy_of.anonymous
+        survey.sections = [_copy_section(section) for section in copy_of.sections]
+    else:
+        survey.title = "Training needs"
+        survey.sections = [Section(title="Section 1", position=0)]
+    db.session.add(survey)
+    db.session.commit()
+    return survey
+
+
+def _copy_section(section: Section) -> Section:
+    copy = Section(
+        position=section.position,
+        title=section.title,
+        intro=section.intro,
+        audience=dict(section.audience),
+    )
+    for question in section.questions:
+        copy.questions.append(
+            Question(
+                position=question.position,
+                kind=question.kind,
+                prompt=question.prompt,
+                hint=question.hint,
+                required=question.required,
+                options=list(question.options),
+                settings=dict(question.settings),
+                need_area_id=question.need_area_id,
+                audience=dict(question.audience),
+                grid_rows=[
+                    GridRow(need_area_id=row.need_area_id, position=row.position)
+                    for row in question.grid_rows
+                ],
+            )
+        )
+    return copy
+
+
+def update_settings(survey: Survey, **fields) -> None:
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    db.session.commit()
+
+
+def set_status(survey: Survey, status: str) -> None:
+    """Open or close a survey. Opening checks there is something to answer."""
+    if status == "open" and not survey.questions:
+        raise ValueError("Add at least one question before opening the survey")
+    survey.status = status
+    db.session.commit()
+
+
+def availability(survey: Survey, today: date | None = None) -> str:
+    """Whether respondents can answer now: 'open', 'draft', 'not-yet' or 'closed'."""
+    today = today or date.today()
+    if survey.status != "open":
+        return survey.status
+    if survey.opens_on and today < survey.opens_on:
+        return "not-yet"
+    if survey.closes_on and today > survey.closes_on:
+        return "closed"
+    return "open"
+
+
+def has_responses(survey: Survey) -> bool:
+    return bool(db.session.scalar(db.select(Response.id).where(Response.survey_id == survey.id)))
+
+
+def check_editable(survey: Survey) -> None:
+    if has_responses(survey):
+        raise SurveyLocked(survey)
+
+
+def response_counts(survey: Survey) -> dict[str, int]:
+    rows = db.session.execute(
+        db.select(Response.status, func.count())
+        .where(Response.survey_id == survey.id)
+        .group_by(Response.status)
+    )
+    counts = {"submitted": 0, "draft": 0}
+    counts.update(dict(rows.tuples().all()))
+    return counts
+
+
+def school_progress(survey: Survey) -> dict:
+    """Submitted responses per partner school, the partners with none, and the rest."""
+    per_school = dict(
+        db.session.execute(
+            db.select(Response.school_id, func.count())
+            .where(Response.survey_id == survey.id, Response.status == "submitted")
+            .group_by(Response.school_id)
+        )
+        .tuples()
+        .all()
+    )
+    partners = db.session.scalars(
+        db.select(School)
+        .join(Partnership, Partnership.school_id == School.id)
+        .where(Partnership.hub_id == survey.hub_id, Partnership.status != "left")
+        .order_by(func.lower(School.name))
+    ).all()
+    partner_ids = {school.id for school in partners}
+    return {
+        "responded": [(s, per_school[s.id]) for s in partners if s.id in per_school],
+        "waiting": [s for s in partners if s.id not in per_school],
+        "other": sum(n for school_id, n in per_school.items() if school_id not in partner_ids),
+    }

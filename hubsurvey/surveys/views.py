@@ -1,0 +1,304 @@
+import io
+
+import segno
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from hubsurvey.extensions import db
+from hubsurvey.forms import choices
+from hubsurvey.htmx import go_to, is_htmx, render
+from hubsurvey.models import Question, Section
+from hubsurvey.surveys import bp, editor, services
+from hubsurvey.surveys.forms import NewSurveyForm, QuestionForm, SectionForm, SettingsForm
+from hubsurvey.vocabulary import AUDIENCE_FACTS
+
+EDITOR = "#editor"
+
+
+def _survey(survey_id: int):
+    return services.find_survey(g.hub, survey_id) or abort(404)
+
+
+def _section(survey, section_id: int) -> Section:
+    section = db.session.get(Section, section_id)
+    if section is None or section.survey_id != survey.id:
+        abort(404)
+    return section
+
+
+def _question(survey, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.section.survey_id != survey.id:
+        abort(404)
+    return question
+
+
+def _short_link(survey) -> str:
+    return url_for("respond.start", code=survey.code, _external=True)
+
+
+@bp.get("/")
+def index():
+    return render_template("surveys/index.html", surveys=services.hub_surveys(g.hub))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = NewSurveyForm()
+    earlier = [row[0] for row in services.hub_surveys(g.hub)]
+    form.copy_of.choices = choices([(0, "Choose a survey"), *((s.id, s.title) for s in earlier)])
+    if form.validate_on_submit():
+        copy_of = (
+            services.find_survey(g.hub, form.copy_of.data) if form.start.data == "copy" else None
+        )
+        if form.start.data == "copy" and copy_of is None:
+            form.copy_of.errors.append("Choose the survey to copy")
+        else:
+            survey = services.create_survey(g.hub, form.start.data, copy_of)
+            flash("Your survey is ready to edit. Nobody can answer it until you open it.")
+            return redirect(url_for("surveys.questions", survey_id=survey.id), 303)
+    return render_template(
+        "surveys/new.html", form=form, has_earlier=bool(earlier)
+    ), 422 if form.errors else 200
+
+
+@bp.get("/<int:survey_id>/")
+def show(survey_id: int):
+    survey = _survey(survey_id)
+    return render_template(
+        "surveys/show.html",
+        survey=survey,
+        state=services.availability(survey),
+        link=_short_link(survey),
+        qr_svg=segno.make(_short_link(survey), error="m").svg_inline(scale=4, dark="#0b0c0c"),
+        counts=services.response_counts(survey),
+        progress=services.school_progress(survey),
+    )
+
+
+@bp.get("/<int:survey_id>/qr.png")
+def qr_png(survey_id: int):
+    """A large QR code of the short link, for a slide or a poster."""
+    survey = _survey(survey_id)
+    buffer = io.BytesIO()
+    segno.make(_short_link(survey), error="m").save(buffer, kind="png", scale=24, border=2)
+    return Response(
+        buffer.getvalue(),
+        mimetype="image/png",
+        headers={"Content-Disposition": f"attachment; filename=survey-{survey.code}-qr.png"},
+    )
+
+
+@bp.post("/<int:survey_id>/status/<any(open, closed):status>")
+def set_status(survey_id: int, status: str):
+    survey = _survey(survey_id)
+    try:
+        services.set_status(survey, status)
+    except ValueError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            "The survey is open: share its link or QR code."
+            if status == "open"
+            else "The survey is closed."
+        )
+    return redirect(url_for("surveys.show", survey_id=survey.id), 303)
+
+
+@bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
+def settings(survey_id: int):
+    survey = _survey(survey_id)
+    form = SettingsForm(obj=survey, anonymous="yes" if survey.anonymous else "no")
+    if form.validate_on_submit():
+        services.update_settings(
+            survey,
+            title=form.title.data.strip(),
+            intro=(form.intro.data or "").strip(),
+            anonymous=form.anonymous.data == "yes",
+            opens_on=form.opens_on.data,
+            closes_on=form.closes_on.data,
+            keep_until=form.keep_until.data,
+            privacy_notice=form.privacy_notice.data.strip().replace("\r\n", "\n"),
+        )
+        flash("Saved the survey's settings.")
+        return redirect(url_for("surveys.show", survey_id=survey.id), 303)
+    return render_template(
+        "surveys/settings.html", form=form, survey=survey
+    ), 422 if form.errors else 200
+
+
+@bp.get("/<int:survey_id>/preview")
+def preview(survey_id: int):
+    """Every section as a respondent sees it; everyone's sections, marked with their audience."""
+    survey = _survey(survey_id)
+    return render_template("surveys/preview.html", survey=survey, data=MultiDict(), errors={})
+
+
+# The editor: sections and questions
+
+
+def _editor(survey, status: int = 200):
+    return render(
+        "surveys/questions.html",
+        "surveys/_editor.html",
+        status,
+        survey=survey,
+        locked=services.has_responses(survey),
+    )
+
+
+@bp.get("/<int:survey_id>/questions")
+def questions(survey_id: int):
+    return _editor(_survey(survey_id))
+
+
+def _locked(error: services.SurveyLocked):
+    flash(str(error), "error")
+    return go_to(url_for("surveys.questions", survey_id=error.survey.id), EDITOR)
+
+
+@bp.route("/<int:survey_id>/sections/new", methods=["GET", "POST"])
+@bp.route("/<int:survey_id>/sections/<int:section_id>", methods=["GET", "POST"])
+def section(survey_id: int, section_id: int | None = None):
+    survey = _survey(survey_id)
+    section = _section(survey, section_id) if section_id else None
+    form = SectionForm(obj=section)
+    if section is not None and not form.is_submitted():
+        for fact in AUDIENCE_FACTS:
+            getattr(form, fact).data = section.audience.get(fact, [])
+    if form.validate_on_submit():
+        try:
+            editor.save_section(
+                survey,
+                section,
+                title=form.title.data.strip(),
+                intro=(form.intro.data or "").strip(),
+                audience=form.audience(),
+            )
+        except services.SurveyLocked as error:
+            return _locked(error)
+        return go_to(url_for("surveys.questions", survey_id=survey.id), EDITOR)
+    return render(
+        "surveys/item.html",
+        "surveys/_section_form.html",
+        422 if form.errors else 200,
+        survey=survey,
+        section=section,
+        form=form,
+        facts=AUDIENCE_FACTS,
+    )
+
+
+@bp.post("/<int:survey_id>/sections/<int:section_id>/move/<any(up, down):direction>")
+def move_section(survey_id: int, section_id: int, direction: str):
+    survey = _survey(survey_id)
+    try:
+        editor.move_section(_section(survey, section_id), -1 if direction == "up" else 1)
+    except services.SurveyLocked as error:
+        return _locked(error)
+    return _after_change(survey)
+
+
+@bp.post("/<int:survey_id>/sections/<int:section_id>/remove")
+def remove_section(survey_id: int, section_id: int):
+    survey = _survey(survey_id)
+    try:
+        editor.remove_section(_section(survey, section_id))
+    except services.SurveyLocked as error:
+        return _locked(error)
+    return _after_change(survey)
+
+
+def _after_change(survey):
+    """htmx gets the editor back in place; a plain form post goes back to the editor page."""
+    if is_htmx():
+        return _editor(survey)
+    return redirect(url_for("surveys.questions", survey_id=survey.id), 303)
+
+
+@bp.route("/<int:survey_id>/sections/<int:section_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"])
+def question(survey_id: int, section_id: int | None = None, question_id: int | None = None):
+    survey = _survey(survey_id)
+    question = _question(survey, question_id) if question_id else None
+    section = question.section if question else _section(survey, section_id)
+    form = QuestionForm(
+        obj=question,
+        kind=request.args.get("kind", "single") if question is None else question.kind,
+        required=True if question is None else question.required,
+    )
+    if question is not None and not form.is_submitted():
+        _fill_from(form, question)
+    areas = survey.hub.hub_type.need_areas
+    form.need_area_id.choices = choices([(0, "None"), *((a.id, a.name) for a in areas)])
+    form.grid_areas.choices = choices((a.id, a.name) for a in areas)
+    if question is None and not form.is_submitted():
+        form.grid_areas.data = [a.id for a in areas]
+    if form.validate_on_submit():
+        chosen = [a for a in areas if a.id in form.grid_areas.data]
+        try:
+            editor.save_question(
+                section,
+                question,
+                grid_areas=chosen,
+                kind=form.kind.data,
+                prompt=form.prompt.data.strip(),
+                hint=(form.hint.data or "").strip(),
+                required=form.required.data,
+                options=form.option_list() if form.kind.data in ("single", "multiple") else [],
+                settings=form.settings(),
+                need_area_id=form.need_area_id.data or None,
+                audience=form.audience(),
+            )
+        except services.SurveyLocked as error:
+            return _locked(error)
+        return go_to(
+            url_for("surveys.questions", survey_id=survey.id) + f"#section-{section.id}", EDITOR
+        )
+    return render(
+        "surveys/item.html",
+        "surveys/_question_form.html",
+        422 if form.errors else 200,
+        survey=survey,
+        section=section,
+        question=question,
+        form=form,
+        facts=AUDIENCE_FACTS,
+    )
+
+
+def _fill_from(form: QuestionForm, question: Question) -> None:
+    settings = question.settings
+    form.options.data = "\n".join(question.options)
+    form.labels.data = "\n".join(settings.get("labels", []))
+    form.low_label.data = settings.get("low_label", "")
+    form.high_label.data = settings.get("high_label", "")
+    form.unit.data = settings.get("unit", "")
+    form.minimum.data = "" if settings.get("min") is None else str(settings["min"])
+    form.maximum.data = "" if settings.get("max") is None else str(settings["max"])
+    form.integer.data = settings.get("integer", False)
+    form.max_length.data = settings.get("max_length")
+    form.need_area_id.data = question.need_area_id or 0
+    form.grid_areas.data = [row.need_area_id for row in question.grid_rows]
+    for fact in AUDIENCE_FACTS:
+        getattr(form, fact).data = question.audience.get(fact, [])
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/move/<any(up, down):direction>")
+def move_question(survey_id: int, question_id: int, direction: str):
+    survey = _survey(survey_id)
+    try:
+        editor.move_question(_question(survey, question_id), -1 if direction == "up" else 1)
+    except services.SurveyLocked as error:
+        return _locked(error)
+    return _after_change(survey)
+
+
+@bp.post("/<int:survey_id>/questions/<int:question_id>/remove")
+def remove_question(survey_id: int, question_id: int):
+    survey = _survey(survey_id)
+    try:
+        editor.remove_question(_question(survey, question_id))
+    except services.SurveyLocked as error:
+        return _locked(error)
+    return _after_change(survey)

@@ -1,0 +1,69 @@
+"""The wall between hubs: staff of one hub never reach another hub's data."""
+
+from factories import make_hub, make_school, make_user, sign_in
+
+from hubsurvey.surveys.services import create_survey
+
+
+def _their_values(theirs) -> dict:
+    """A value for every URL argument, naming records that belong to `theirs`."""
+    survey = create_survey(theirs, "template")
+    section = survey.sections[0]
+    return {
+        "hub_slug": theirs.slug,
+        "school_id": make_school(theirs).id,
+        "survey_id": survey.id,
+        "section_id": section.id,
+        "question_id": section.questions[0].id,
+        "direction": "up",
+        "status": "open",
+    }
+
+
+def test_every_hub_url_is_hidden_from_staff_of_other_hubs(app, client):
+    """Walks the URL map, so a new hub route without the access check fails here."""
+    mine, theirs = make_hub("North Hub"), make_hub("South Hub")
+    values = _their_values(theirs)
+    sign_in(client, make_user(hubs=[mine]))
+
+    checked = []
+    for rule in app.url_map.iter_rules():
+        if "hub_slug" not in rule.arguments:
+            continue
+        missing = rule.arguments - values.keys()
+        assert not missing, f"{rule.rule}: teach this test to fill {missing}"
+        path = rule.build(values)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method)
+            assert response.status_code == 404, f"{method} {path} gave {response.status_code}"
+            checked.append(f"{method} {rule.rule}")
+    assert len(checked) >= 25, checked
+
+
+def test_records_of_one_hub_are_not_found_through_another(app, client):
+    """The hub in the URL is mine, but the survey or school id is theirs."""
+    mine, theirs = make_hub("North Hub"), make_hub("South Hub")
+    values = _their_values(theirs) | {"hub_slug": mine.slug}
+    sign_in(client, make_user(hubs=[mine]))
+    for rule in app.url_map.iter_rules():
+        if "hub_slug" not in rule.arguments or rule.arguments == {"hub_slug"}:
+            continue
+        path = rule.build(values)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method)
+            assert response.status_code == 404, f"{method} {path} gave {response.status_code}"
+
+
+def test_routes_that_name_a_record_are_scoped_to_a_hub_or_admin_only(app):
+    """A route taking a record's id outside /hubs/<hub_slug>/ would skip the hub check."""
+    public = {"static", "auth.setup", "auth.set_password"}
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or "hub_slug" in rule.arguments:
+            continue
+        if rule.endpoint.startswith("admin."):
+            continue  # administrators see every hub
+        if rule.endpoint.startswith("respond.") and rule.arguments == {"code"} | (
+            {"number"} if "number" in rule.arguments else set()
+        ):
+            continue  # a survey's public short link: anyone with the link may answer
+        assert rule.endpoint in public, f"{rule.rule} takes {rule.arguments}"

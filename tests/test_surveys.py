@@ -1,0 +1,283 @@
+"""Hub staff's surveys: creating from a template, a copy or blank; editing; opening; watching."""
+
+import pytest
+from factories import make_hub, make_school, make_user, sign_in
+
+from hubsurvey.extensions import db
+from hubsurvey.models import HubType, Question, Response, Section, Survey
+from hubsurvey.respond.services import start
+from hubsurvey.surveys.services import create_survey
+from hubsurvey.surveys.survey_templates import build_sections, template_for
+
+
+@pytest.fixture
+def hub():
+    return make_hub("Leeds English Hub", "english-hub", contact_email="hub@leeds.example")
+
+
+@pytest.fixture
+def lead(client, hub):
+    user = make_user(hubs=[hub])
+    sign_in(client, user)
+    return user
+
+
+def _url(hub, survey=None, rest=""):
+    base = f"/hubs/{hub.slug}/surveys/"
+    return base + (f"{survey.id}/" if survey else "") + rest
+
+
+def test_every_hub_type_has_a_template_that_builds(app):
+    for hub_type in db.session.scalars(db.select(HubType)):
+        data = template_for(hub_type)
+        sections = build_sections(data, hub_type)
+        questions = [q for s in sections for q in s.questions]
+        assert questions, hub_type.slug
+        grids = [q for q in questions if q.kind == "needs_grid"]
+        assert len(grids) == 1, hub_type.slug
+        assert grids[0].grid_areas, hub_type.slug
+
+
+def test_lead_creates_a_needs_assessment_from_the_hub_types_template(client, hub, lead):
+    response = client.post(_url(hub, rest="new"), data={"start": "template", "copy_of": "0"})
+    assert response.status_code == 303
+    survey = db.session.scalar(db.select(Survey))
+    assert (survey.hub, survey.kind, survey.status) == (hub, "needs", "draft")
+    grid = next(q for q in survey.questions if q.kind == "needs_grid")
+    assert [a.name for a in grid.grid_areas] == [a.name for a in hub.hub_type.need_areas]
+    assert "Leeds English Hub" in survey.privacy_notice
+    assert "hub@leeds.example" in survey.privacy_notice
+    assert len(survey.code) == 6 and not set(survey.code) & set("01ILO")
+
+
+def test_lead_copies_an_earlier_survey_or_starts_blank(client, hub, lead):
+    earlier = create_survey(hub, "template")
+    client.post(_url(hub, rest="new"), data={"start": "copy", "copy_of": earlier.id})
+    client.post(_url(hub, rest="new"), data={"start": "blank", "copy_of": "0"})
+    copy, blank = db.session.scalars(db.select(Survey).where(Survey.id != earlier.id)).all()
+    assert copy.title == f"Copy of {earlier.title}"
+    assert [q.prompt for q in copy.questions] == [q.prompt for q in earlier.questions]
+    assert copy.code != earlier.code
+    assert [s.title for s in blank.sections] == ["Section 1"] and blank.questions == []
+
+
+def test_a_survey_of_another_hub_cannot_be_copied(client, hub, lead):
+    other = create_survey(make_hub("South Hub"), "template")
+    response = client.post(_url(hub, rest="new"), data={"start": "copy", "copy_of": other.id})
+    assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count(Survey.id))) == 1
+
+
+def _question_form(**fields):
+    return {
+        "kind": "single",
+        "prompt": "How often?",
+        "hint": "",
+        "required": "y",
+        "options": "Weekly\nMonthly",
+        "need_area_id": "0",
+        **fields,
+    }
+
+
+def test_lead_adds_questions_of_every_kind(client, hub, lead):
+    survey = create_survey(hub, "blank")
+    section = survey.sections[0]
+    url = _url(hub, survey, f"sections/{section.id}/questions/new")
+    area = hub.hub_type.need_areas[1]
+    forms = [
+        _question_form(kind="single", need_area_id=area.id),
+        _question_form(kind="multiple", options="A\nB\nC", required=""),
+        _question_form(kind="scale", labels="Never\nRarely\nSometimes\nOften\nAlways"),
+        _question_form(kind="rating", low_label="Not at all", high_label="Completely"),
+        _question_form(kind="number", unit="pupils", minimum="0", maximum="35", integer="y"),
+        _question_form(kind="short_text"),
+        _question_form(kind="long_text", max_length="500"),
+        _question_form(kind="needs_grid", grid_areas=[a.id for a in hub.hub_type.need_areas[:2]]),
+    ]
+    for form in forms:
+        response = client.post(url, data=form)
+        assert response.status_code == 303, (form["kind"], response.text)
+    db.session.expire_all()
+    questions = db.session.get(Section, section.id).questions
+    assert [q.kind for q in questions] == [f["kind"] for f in forms]
+    single, multiple, scale, rating, number, short, long, grid = questions
+    assert rating.settings == {"low_label": "Not at all", "high_label": "Completely"}
+    assert short.settings == {}
+    assert single.options == ["Weekly", "Monthly"] and single.need_area == area
+    assert multiple.required is False
+    assert scale.settings == {"labels": ["Never", "Rarely", "Sometimes", "Often", "Always"]}
+    assert number.settings == {"unit": "pupils", "integer": True, "min": 0, "max": 35}
+    assert long.settings == {"max_length": 500}
+    assert [a.name for a in grid.grid_areas] == ["Early language", "Systematic synthetic phonics"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "single", "options": "Only one"}, "Give 2 to 12 answers"),
+        (
+            {"kind": "multiple", "options": "Same\nSame"},
+            "Each answer to choose from must be different",
+        ),
+        ({"kind": "scale", "labels": "One\nTwo"}, "Give exactly five lines"),
+        (
+            {"kind": "number", "minimum": "10", "maximum": "5"},
+            "The largest answer must be at least",
+        ),
+        ({"kind": "number", "minimum": "ten"}, "Enter a number, like 0 or 100"),
+        ({"kind": "short_text", "max_length": "500"}, "Short answers can be at most 200"),
+        ({"kind": "needs_grid"}, "Choose at least one need area"),
+        ({"kind": "single", "prompt": ""}, "Enter the question"),
+    ],
+)
+def test_a_question_that_makes_no_sense_gets_a_message(client, hub, lead, fields, message):
+    survey = create_survey(hub, "blank")
+    url = _url(hub, survey, f"sections/{survey.sections[0].id}/questions/new")
+    response = client.post(url, data=_question_form(**fields))
+    assert response.status_code == 422
+    assert message in response.text
+    assert db.session.scalar(db.select(db.func.count(Question.id))) == 0
+
+
+def test_lead_edits_reorders_and_removes_with_htmx(client, hub, lead):
+    survey = create_survey(hub, "template")
+    first, second = survey.sections[1].questions[:2]
+    htmx = {"HX-Request": "true"}
+
+    response = client.post(_url(hub, survey, f"questions/{second.id}/move/up"), headers=htmx)
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    assert "<html" not in response.text and 'id="section-' in response.text  # the editor only
+    db.session.expire_all()
+    assert [q.id for q in db.session.get(Section, survey.sections[1].id).questions][:2] == [
+        second.id,
+        first.id,
+    ]
+
+    response = client.post(_url(hub, survey, f"questions/{first.id}/remove"), headers=htmx)
+    assert response.status_code == 200
+    assert db.session.get(Question, first.id) is None
+
+    response = client.post(
+        _url(hub, survey, f"questions/{second.id}"),
+        data=_question_form(
+            kind=second.kind,
+            prompt="Reworded?",
+            options="Yes\nNo\nNot sure",
+            labels="a\nb\nc\nd\ne",
+            low_label="l",
+            high_label="h",
+        ),
+        headers=htmx,
+    )
+    assert response.status_code == 204
+    assert response.headers["HX-Location"]
+    db.session.expire_all()
+    assert db.session.get(Question, second.id).prompt == "Reworded?"
+
+
+def test_a_question_moves_across_sections_at_their_edge(client, hub, lead):
+    survey = create_survey(hub, "template")
+    top = survey.sections[1].questions[0]
+    client.post(_url(hub, survey, f"questions/{top.id}/move/up"))
+    db.session.expire_all()
+    assert db.session.get(Question, top.id).section_id == survey.sections[0].id
+
+
+def test_sections_show_only_to_an_audience(client, hub, lead):
+    survey = create_survey(hub, "blank")
+    response = client.post(
+        _url(hub, survey, "sections/new"),
+        data={"title": "For leaders", "intro": "", "role": ["senior-leader", "headteacher"]},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    section = db.session.get(Survey, survey.id).sections[-1]
+    assert section.audience == {"role": ["senior-leader", "headteacher"]}
+    assert (
+        "Only for: Senior leader or Headteacher" in client.get(_url(hub, survey, "questions")).text
+    )
+
+
+def test_questions_are_locked_once_anyone_has_answered(client, hub, lead):
+    survey = create_survey(hub, "template")
+    question = survey.questions[1]
+    start(survey)
+    page = client.get(_url(hub, survey, "questions")).text
+    assert "People have already answered this survey, so its questions cannot change" in page
+    response = client.post(_url(hub, survey, f"questions/{question.id}/remove"))
+    assert response.status_code == 303
+    assert db.session.get(Question, question.id) is not None
+    assert "its questions cannot change" in client.get(response.headers["Location"]).text
+
+
+def test_settings_and_their_checks(client, hub, lead):
+    survey = create_survey(hub, "template")
+    form = {
+        "title": "Spring needs",
+        "intro": "",
+        "anonymous": "no",
+        "opens_on": "2030-03-01",
+        "closes_on": "2030-02-01",
+        "keep_until": "2031-01-01",
+        "privacy_notice": "Notice",
+    }
+    response = client.post(_url(hub, survey, "settings"), data=form)
+    assert response.status_code == 422
+    assert "The closing date must be on or after the opening date" in response.text
+
+    response = client.post(_url(hub, survey, "settings"), data=form | {"closes_on": "2030-04-01"})
+    assert response.status_code == 303
+    db.session.refresh(survey)
+    assert (survey.title, survey.anonymous, str(survey.closes_on)) == (
+        "Spring needs",
+        False,
+        "2030-04-01",
+    )
+
+
+def test_open_share_and_close(client, hub, lead):
+    survey = create_survey(hub, "template")
+    client.post(_url(hub, survey, "status/open"))
+    page = client.get(_url(hub, survey)).text
+    assert f"/s/{survey.code}" in page
+    assert "<svg" in page  # the QR code, drawn on the page
+    with client.get(_url(hub, survey, "qr.png")) as png:
+        assert png.data.startswith(b"\x89PNG")
+    client.post(_url(hub, survey, "status/closed"))
+    db.session.refresh(survey)
+    assert survey.status == "closed"
+
+
+def test_an_empty_survey_cannot_be_opened(client, hub, lead):
+    survey = create_survey(hub, "blank")
+    response = client.post(_url(hub, survey, "status/open"), follow_redirects=True)
+    assert "Add at least one question before opening the survey" in response.text
+    db.session.refresh(survey)
+    assert survey.status == "draft"
+
+
+def test_the_survey_page_shows_who_has_responded(client, hub, lead):
+    survey = create_survey(hub, "template")
+    hill, moor = make_school(hub, "Hill Primary"), make_school(hub, "Moor Primary")
+    for school, status in ((hill, "submitted"), (hill, "submitted"), (moor, "draft")):
+        response = start(survey)
+        response.school, response.status = school, status
+    written_in = start(survey)
+    written_in.school_name, written_in.status = "Faraway School", "submitted"
+    db.session.commit()
+    page = client.get(_url(hub, survey)).text
+    assert "1 of 2 partner schools have sent at least one response" in page
+    assert "Hill Primary: 2" in page
+    assert "Not yet responded (1)" in page and "Moor Primary" in page
+    assert "1 response came from other schools" in page
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 4
+
+
+def test_the_preview_shows_every_question_as_respondents_see_it(client, hub, lead):
+    survey = create_survey(hub, "template")
+    page = client.get(_url(hub, survey, "preview")).text
+    for question in survey.questions:
+        assert question.prompt.replace("'", "&#39;") in page
+    assert "Early language" in page  # a needs grid row
