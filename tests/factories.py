@@ -5,7 +5,9 @@ from werkzeug.security import generate_password_hash
 from hubsurvey.admin.services import save_hub
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import SchoolDetails, add_partner
-from hubsurvey.models import HubType, User
+from hubsurvey.models import HubType, Survey, User
+from hubsurvey.surveys.services import new_code
+from hubsurvey.surveys.survey_templates import build_sections
 
 PASSWORD = "correct horse battery staple"
 # Hashing is deliberately slow: hash the shared test password once.
@@ -34,3 +36,81 @@ def sign_in(client, user, password=PASSWORD):
     response = client.post("/sign-in", data={"email": user.email, "password": password})
     assert response.status_code == 303, response.text
     return response
+
+
+# A small needs assessment with one question of each kind, in the template format.
+SMALL_SURVEY = {
+    "title": "Training needs",
+    "sections": [
+        {
+            "title": "Confidence",
+            "questions": [{"kind": "needs_grid", "prompt": "How confident are you?"}],
+        },
+        {
+            "title": "Your teaching",
+            "questions": [
+                {"kind": "single", "prompt": "Years in phase?", "options": ["0-2", "3-5", "6+"]},
+                {
+                    "kind": "multiple",
+                    "prompt": "Formats?",
+                    "options": ["Online", "Twilight", "In school"],
+                    "required": False,
+                },
+                {
+                    "kind": "scale",
+                    "prompt": "Confidence with phonics?",
+                    "labels": ["Very low", "Low", "Middling", "High", "Very high"],
+                },
+                {
+                    "kind": "rating",
+                    "prompt": "How supported do you feel?",
+                    "low_label": "Not at all",
+                    "high_label": "Fully",
+                    "required": False,
+                },
+                {
+                    "kind": "number",
+                    "prompt": "Pupils in your class?",
+                    "unit": "pupils",
+                    "min": 0,
+                    "max": 40,
+                    "integer": True,
+                },
+                {
+                    "kind": "short_text",
+                    "prompt": "One word for your school?",
+                    "max_length": 20,
+                    "required": False,
+                },
+                {
+                    "kind": "long_text",
+                    "prompt": "What would help?",
+                    "max_length": 50,
+                    "required": False,
+                },
+            ],
+        },
+        {
+            "title": "For leaders",
+            "audience": {"role": ["senior-leader", "headteacher"]},
+            "questions": [{"kind": "short_text", "prompt": "Your priority as a leader?"}],
+        },
+    ],
+}
+
+
+def make_survey(hub, data=None, status="open", anonymous=True) -> Survey:
+    """An open survey of `hub`, built like a template (SMALL_SURVEY unless given)."""
+    data = data or SMALL_SURVEY
+    survey = Survey(
+        hub=hub,
+        title=data["title"],
+        code=new_code(),
+        status=status,
+        anonymous=anonymous,
+        privacy_notice=f"{hub.name} runs this survey.",
+        sections=build_sections(data, hub.hub_type),
+    )
+    db.session.add(survey)
+    db.session.commit()
+    return survey
