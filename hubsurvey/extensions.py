@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,6 +33,8 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+# Teachers on slow phone networks: pages, styles and scripts travel compressed.
+compress = Compress()
 
 
 def init_app(app: Flask) -> None:
@@ -46,9 +49,21 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Sign in to see that page."
     login_manager.login_message_category = "info"
     limiter.init_app(app)
+    compress.init_app(app)
+    # Registered after Compress, so it runs before it (Flask runs these last-in, first-out).
+    app.after_request(_read_static_files_whole)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
+
+
+def _read_static_files_whole(response):
+    """Static files are sent as streams, which Flask-Compress compresses without closing the
+    file. Ours are small: read them whole, so they are compressed in one go and closed."""
+    if request.endpoint == "static" and response.status_code == 200 and response.is_streamed:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

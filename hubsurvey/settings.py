@@ -26,6 +26,17 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = False
     SETUP_LINK_HOURS = 24
     PASSWORD_LINK_DAYS = 7
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    # Streams (exports) go out as they are made; see extensions.py for static files.
+    COMPRESS_STREAMS = False
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+    ]
     # The base of links printed on the command line (the setup link), when not in a request.
     BASE_URL = "http://127.0.0.1:5000"
 
