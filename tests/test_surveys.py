@@ -1,12 +1,12 @@
 """Hub staff's surveys: creating from a template, a copy or blank; editing; opening; watching."""
 
 import pytest
-from factories import make_hub, make_school, make_user, sign_in
+from factories import make_hub, make_school, make_survey, make_user, sign_in
 
 from hubsurvey.extensions import db
-from hubsurvey.models import HubType, Question, Response, Section, Survey
+from hubsurvey.models import Answer, HubType, Question, Response, Section, Survey
 from hubsurvey.respond.services import start
-from hubsurvey.surveys.services import create_survey
+from hubsurvey.surveys.services import create_survey, question_counts
 from hubsurvey.surveys.survey_templates import build_sections, template_for
 
 
@@ -281,3 +281,26 @@ def test_the_preview_shows_every_question_as_respondents_see_it(client, hub, lea
     for question in survey.questions:
         assert question.prompt.replace("'", "&#39;") in page
     assert "Early language" in page  # a needs grid row
+
+
+def test_each_question_is_counted_over_those_it_was_shown_to(client, hub, lead):
+    survey = make_survey(hub)
+    leader_q = next(q for q in survey.questions if q.prompt == "Your priority as a leader?")
+    years_q = next(q for q in survey.questions if q.prompt == "Years in phase?")
+    for role, answers in (
+        ("headteacher", [leader_q, years_q]),
+        ("teacher", [years_q]),
+        ("senior-leader", [years_q]),
+        ("teacher", []),
+    ):
+        response = start(survey)
+        response.role, response.status = role, "submitted"
+        for question in answers:
+            db.session.add(Answer(response_id=response.id, question_id=question.id, number=1))
+    start(survey)  # a draft: not counted
+    db.session.commit()
+    counts = {q.id: (shown, answered) for q, shown, answered in question_counts(survey)}
+    assert counts[leader_q.id] == (2, 1)  # two leaders saw it; one answered
+    assert counts[years_q.id] == (4, 3)
+    page = client.get(_url(hub, survey)).text
+    assert "Only for: Senior leader or Headteacher" in page

@@ -3,10 +3,21 @@
 import secrets
 from datetime import date, timedelta
 
-from sqlalchemy import case, func
+from sqlalchemy import and_, case, func
 
 from hubsurvey.extensions import db
-from hubsurvey.models import GridRow, Hub, Partnership, Question, Response, School, Section, Survey
+from hubsurvey.models import (
+    Answer,
+    GridRow,
+    Hub,
+    Partnership,
+    Question,
+    Response,
+    School,
+    Section,
+    Survey,
+)
+from hubsurvey.surveys import audience
 from hubsurvey.surveys.survey_templates import build_sections, template_for
 
 # Short links are read aloud and typed from a slide: no 0/O, 1/I/L, or lower case.
@@ -192,3 +203,36 @@ def school_progress(survey: Survey) -> dict:
         "waiting": [s for s in partners if s.id not in per_school],
         "other": sum(n for school_id, n in per_school.items() if school_id not in partner_ids),
     }
+
+
+def question_counts(survey: Survey) -> list[tuple[Question, int, int]]:
+    """Each question with the number of sent responses it was shown to, and answered in.
+
+    A question shown only to leaders is counted over leaders: 3 answers from 4 leaders is
+    not 3 answers from 100 teachers."""
+    sent = and_(Response.survey_id == survey.id, Response.status == "submitted")
+    answered = dict(
+        db.session.execute(
+            db.select(Answer.question_id, func.count(func.distinct(Answer.response_id)))
+            .join(Response, Response.id == Answer.response_id)
+            .where(sent)
+            .group_by(Answer.question_id)
+        )
+        .tuples()
+        .all()
+    )
+    shown_by_audience: dict[str, int] = {}
+    rows = []
+    for section in survey.sections:
+        for question in section.questions:
+            both = {"section": section.audience, "question": question.audience}
+            key = repr(sorted((k, sorted(v.items())) for k, v in both.items()))
+            if key not in shown_by_audience:
+                condition = and_(
+                    sent, audience.clause(section.audience), audience.clause(question.audience)
+                )
+                shown_by_audience[key] = db.session.scalar(
+                    db.select(func.count(Response.id)).where(condition)
+                )
+            rows.append((question, shown_by_audience[key], answered.get(question.id, 0)))
+    return rows

@@ -73,6 +73,7 @@ def show(survey_id: int):
         qr_svg=segno.make(_short_link(survey), error="m").svg_inline(scale=4, dark="#0b0c0c"),
         counts=services.response_counts(survey),
         progress=services.school_progress(survey),
+        question_counts=services.question_counts(survey) if survey.status != "draft" else [],
     )
 
 
