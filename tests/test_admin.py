@@ -7,6 +7,7 @@ from factories import PASSWORD, make_hub, make_user, sign_in
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Hub, HubType, NeedArea, User
+from hubsurvey.surveys.services import create_survey
 
 
 @pytest.fixture
@@ -187,3 +188,13 @@ def test_seed_reference_command_adds_only_what_is_missing(runner):
     assert "up to date" in result.output
     db.session.refresh(maths)
     assert maths.name == "Maths hub (renamed)"
+
+
+def test_a_need_area_used_by_a_survey_cannot_be_removed(client, admin):
+    hub = make_hub("Leeds English Hub", "english-hub")
+    create_survey(hub, "template")
+    area = _hub_type("english-hub").need_areas[0]
+    response = client.post(f"/admin/need-areas/{area.id}/remove", follow_redirects=True)
+    assert response.status_code == 200
+    assert "is used by questions in hubs&#39; surveys, so it cannot be removed" in response.text
+    assert db.session.get(NeedArea, area.id) is not None

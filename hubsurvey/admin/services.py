@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Hub, HubType, NeedArea, User
+from hubsurvey.models import GridRow, Hub, HubType, NeedArea, Question, User
 
 REFERENCE_FILE = Path(__file__).parent.parent / "reference" / "hub_types.json"
 
@@ -95,7 +95,22 @@ def update_need_area(area: NeedArea, name: str, description: str) -> None:
     db.session.commit()
 
 
+class NeedAreaInUse(Exception):
+    """A need area that surveys ask about cannot be removed."""
+
+
 def remove_need_area(area: NeedArea) -> None:
+    """Take a need area out of its framework, unless a survey question uses it."""
+    used = db.session.scalar(
+        db.select(func.count(Question.id))
+        .outerjoin(GridRow, GridRow.question_id == Question.id)
+        .where((Question.need_area_id == area.id) | (GridRow.need_area_id == area.id))
+    )
+    if used:
+        raise NeedAreaInUse(
+            f"{area.name} is used by questions in hubs' surveys, so it cannot be removed: "
+            "their answers would lose their meaning. You can rename it instead."
+        )
     hub_type = area.hub_type
     hub_type.need_areas.remove(area)
     _renumber(hub_type)

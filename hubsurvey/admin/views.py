@@ -214,8 +214,12 @@ def move_need_area(area_id: int, direction: str):
 def remove_need_area(area_id: int):
     area = db.get_or_404(NeedArea, area_id)
     hub_type_id, name = area.hub_type_id, area.name
-    services.remove_need_area(area)
-    flash(f"Removed {name}.")
+    try:
+        services.remove_need_area(area)
+    except services.NeedAreaInUse as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Removed {name}.")
     return redirect(
         url_for("admin.edit_hub_type", hub_type_id=hub_type_id, _anchor="need-areas"), 303
     )
