@@ -304,3 +304,21 @@ def test_each_question_is_counted_over_those_it_was_shown_to(client, hub, lead):
     assert counts[years_q.id] == (4, 3)
     page = client.get(_url(hub, survey)).text
     assert "Only for: Senior leader or Headteacher" in page
+
+
+def test_questions_are_added_and_edited_in_place_with_htmx(client, hub, lead):
+    survey = create_survey(hub, "blank")
+    section = survey.sections[0]
+    htmx = {"HX-Request": "true"}
+    url = _url(hub, survey, f"sections/{section.id}/questions/new?kind=single")
+    form = client.get(url, headers=htmx)
+    assert form.status_code == 200
+    assert "<html" not in form.text and 'hx-target="closest .app-inline-editor"' in form.text
+    invalid = client.post(url, data=_question_form(options="Only one"), headers=htmx)
+    assert invalid.status_code == 422 and "<html" not in invalid.text
+    assert "Give 2 to 12 answers" in invalid.text
+    saved = client.post(url, data=_question_form(), headers=htmx)
+    assert saved.status_code == 204
+    assert f"/surveys/{survey.id}/questions" in saved.headers["HX-Location"]
+    editor = client.get(_url(hub, survey, "questions"), headers=htmx)
+    assert "How often?" in editor.text and "<html" not in editor.text

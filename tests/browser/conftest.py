@@ -61,10 +61,23 @@ def live_server(live_app):
     thread.join()
 
 
+LAPTOP = {"width": 1280, "height": 800}
+
+
 @pytest.fixture
 def phone(browser, request):
     """A fresh page the size of a small phone; a screenshot of its last state is kept."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    yield from _page(browser, request, viewport=PHONE, device_scale_factor=2, is_mobile=True)
+
+
+@pytest.fixture
+def laptop(browser, request):
+    """A fresh page the size of a hub lead's laptop."""
+    yield from _page(browser, request, viewport=LAPTOP)
+
+
+def _page(browser, request, **options):
+    context = browser.new_context(**options)
     page = context.new_page()
     errors = []
 
@@ -74,6 +87,11 @@ def phone(browser, request):
             errors.append(f"{message.text} at {message.location.get('url')}")
 
     page.on("console", on_console)
+    # A Content-Security-Policy violation is reported to the console as an error, with where.
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation', e.violatedDirective, e.sourceFile, e.lineNumber))"
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
     SCREENSHOTS.mkdir(exist_ok=True)

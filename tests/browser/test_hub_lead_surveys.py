@@ -1,0 +1,47 @@
+"""A hub lead builds a needs assessment in the browser, with htmx, and opens it."""
+
+import re
+
+from factories import PASSWORD, make_hub, make_user
+
+
+def test_hub_lead_edits_a_needs_assessment_in_place_and_opens_it(live_app, live_server, laptop):
+    with live_app.app_context():
+        hub = make_hub("Leeds Maths Hub", "maths-hub")
+        make_user(email="lead@maths.example", hubs=[hub])
+    page = laptop
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill("lead@maths.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Leeds Maths Hub").click()
+    page.get_by_role("link", name="Surveys", exact=True).click()
+    page.get_by_role("link", name="New needs assessment").click()
+    page.get_by_label("From the maths hub template").check()
+    page.get_by_role("button", name="Create survey").click()
+    editor_url = page.url
+
+    # Edit the second question where it stands: a mistake first, then a good change.
+    second = page.locator(".app-question").nth(1)
+    second.get_by_role("link", name="Edit").click()
+    form = page.locator(".app-inline-editor")
+    form.get_by_label("Question", exact=True).fill("")
+    form.get_by_role("button", name="Save question").click()
+    page.locator(".app-inline-editor").get_by_text("Enter the question").first.wait_for()
+    page.locator(".app-inline-editor").get_by_label("Question", exact=True).fill(
+        "Which year groups do you teach?"
+    )
+    page.locator(".app-inline-editor").get_by_role("button", name="Save question").click()
+    page.get_by_role("strong").filter(has_text="Which year groups do you teach?").wait_for()
+    assert page.url.startswith(editor_url)  # never left the page
+
+    # Move it up: htmx swaps the editor in place.
+    question = page.locator(".app-question", has_text="Which year groups do you teach?")
+    question.get_by_role("button", name=re.compile(r"^Up ")).click()
+    first_in_section = page.locator(".app-section").nth(1).locator(".app-question").first
+    first_in_section.get_by_role("strong").filter(has_text="Which year groups").wait_for()
+
+    page.get_by_role("link", name="Back to the survey").click()
+    page.get_by_role("button", name="Open the survey").click()
+    assert page.get_by_text("The survey is open").is_visible()
+    assert page.locator(".app-qr svg").is_visible()
