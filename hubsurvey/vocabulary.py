@@ -83,3 +83,17 @@ QUESTION_KINDS = {
 }
 SURVEY_KINDS = {"needs": "Needs assessment", "feedback": "Feedback", "outcomes": "Outcomes"}
 SURVEY_STATUSES = {"draft": "Draft", "open": "Open", "closed": "Closed"}
+
+# How a survey recurs: each wave is a dated set of responses to the same questions.
+CYCLES = {
+    "none": "Does not recur",
+    "termly": "Each term (autumn, spring, summer)",
+    "weeks": "Every few weeks",
+}
+ACTIVITY_KINDS = {
+    "training": "Training session",
+    "mentoring": "Mentoring",
+    "network": "Network meeting",
+    "co-delivered": "Co-delivered lesson",
+    "open-day": "Open day",
+}

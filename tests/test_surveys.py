@@ -222,6 +222,7 @@ def test_settings_and_their_checks(client, hub, lead):
         "closes_on": "2030-02-01",
         "keep_until": "2031-01-01",
         "privacy_notice": "Notice",
+        "cycle": "none",
     }
     response = client.post(_url(hub, survey, "settings"), data=form)
     assert response.status_code == 422

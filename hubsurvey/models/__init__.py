@@ -1,12 +1,14 @@
 """Typed SQLAlchemy models, one module per part of the domain."""
 
 from hubsurvey.models.accounts import LinkToken, User
+from hubsurvey.models.activities import Activity
 from hubsurvey.models.base import utcnow
 from hubsurvey.models.hubs import Hub, HubType, Membership, NeedArea, Partnership, School
-from hubsurvey.models.responses import Answer, Response
-from hubsurvey.models.surveys import GridRow, Question, Section, Survey
+from hubsurvey.models.responses import Answer, Participant, Response, SchoolLink
+from hubsurvey.models.surveys import GridRow, Question, Section, Survey, Wave
 
 __all__ = [
+    "Activity",
     "Answer",
     "GridRow",
     "Hub",
@@ -14,12 +16,15 @@ __all__ = [
     "LinkToken",
     "Membership",
     "NeedArea",
+    "Participant",
     "Partnership",
     "Question",
     "Response",
     "School",
+    "SchoolLink",
     "Section",
     "Survey",
     "User",
+    "Wave",
     "utcnow",
 ]

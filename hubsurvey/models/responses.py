@@ -2,14 +2,43 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubsurvey.extensions import db
+from hubsurvey.models.activities import Activity
 from hubsurvey.models.base import one_of, utcnow
 from hubsurvey.models.hubs import School
-from hubsurvey.models.surveys import Question, Survey
+from hubsurvey.models.surveys import Question, Survey, Wave
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
+
+
+class Participant(db.Model):
+    """A pseudonymous person: only a hash of their code is kept, so the hub cannot tell who
+    holds it, and a copy of the database cannot be used to enter someone else's code."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SchoolLink(db.Model):
+    """A school's own link to an outcomes survey: its contact enters, and corrects, the
+    school's figures for the open wave."""
+
+    __tablename__ = "school_link"
+    __table_args__ = (UniqueConstraint("survey_id", "school_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+
+    survey: Mapped[Survey] = relationship()
+    school: Mapped[School] = relationship()
 
 
 class Response(db.Model):
@@ -27,6 +56,15 @@ class Response(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    # Feedback given through an activity's link.
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="SET NULL"), index=True
+    )
+    # Links one person's responses over time without saying who they are.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
+    )
     # A secret kept in the respondent's browser session: it finds their draft again.
     token: Mapped[str] = mapped_column(String(64), unique=True)
     # A short code the respondent can type on another device to carry on there.
@@ -54,6 +92,9 @@ class Response(db.Model):
     respondent_email: Mapped[str] = mapped_column(String(254), default="")
 
     survey: Mapped[Survey] = relationship()
+    wave: Mapped[Wave] = relationship()
+    activity: Mapped["Activity | None"] = relationship()
+    participant: Mapped["Participant | None"] = relationship()
     school: Mapped[School | None] = relationship()
     answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan")
 

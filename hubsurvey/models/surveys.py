@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hubsurvey.extensions import db
 from hubsurvey.models.base import one_of, utcnow
 from hubsurvey.models.hubs import Hub, NeedArea
-from hubsurvey.vocabulary import QUESTION_KINDS, SURVEY_KINDS, SURVEY_STATUSES
+from hubsurvey.vocabulary import CYCLES, QUESTION_KINDS, SURVEY_KINDS, SURVEY_STATUSES
 
 
 class Survey(db.Model):
@@ -16,6 +16,7 @@ class Survey(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("kind", SURVEY_KINDS), name="kind"),
         CheckConstraint(one_of("status", SURVEY_STATUSES), name="status"),
+        CheckConstraint(one_of("cycle", CYCLES), name="cycle"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,16 +33,45 @@ class Survey(db.Model):
     privacy_notice: Mapped[str] = mapped_column(Text, default="")
     # The short link: /s/<code>, easy to read aloud or type.
     code: Mapped[str] = mapped_column(String(12), unique=True)
+    # Whether respondents first say who they are (school, role...). Quick feedback skips it.
+    asks_profile: Mapped[bool] = mapped_column(default=True)
+    cycle: Mapped[str] = mapped_column(String(10), default="none")
+    cycle_weeks: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     hub: Mapped[Hub] = relationship()
     sections: Mapped[list["Section"]] = relationship(
         back_populates="survey", order_by="Section.position", cascade="all, delete-orphan"
     )
+    waves: Mapped[list["Wave"]] = relationship(
+        back_populates="survey", order_by="Wave.number", cascade="all, delete-orphan"
+    )
 
     @property
     def questions(self) -> list["Question"]:
         return [q for section in self.sections for q in section.questions]
+
+    @property
+    def current_wave(self) -> "Wave | None":
+        return self.waves[-1] if self.waves else None
+
+
+class Wave(db.Model):
+    """One round of a survey: a dated set of responses to the same questions. Only the latest
+    wave takes answers; earlier ones are read-only, so waves can be compared."""
+
+    __tablename__ = "wave"
+    __table_args__ = (UniqueConstraint("survey_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    label: Mapped[str] = mapped_column(String(60))
+    opened_on: Mapped[date]
+    # When the next wave opens by itself, for a survey on a cycle.
+    next_on: Mapped[date | None]
+
+    survey: Mapped[Survey] = relationship(back_populates="waves")
 
 
 class Section(db.Model):

@@ -9,10 +9,21 @@ import secrets
 from sqlalchemy import delete, func, update
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Answer, Hub, Partnership, Question, Response, School, Section, Survey
+from hubsurvey.models import (
+    Activity,
+    Answer,
+    Hub,
+    Partnership,
+    Question,
+    Response,
+    School,
+    Section,
+    Survey,
+)
 from hubsurvey.models.base import utcnow
 from hubsurvey.surveys import audience, questions
 from hubsurvey.surveys.services import CODE_ALPHABET, normalise_code
+from hubsurvey.surveys.waves import current_wave
 
 
 class RespondError(Exception):
@@ -23,14 +34,31 @@ class RespondError(Exception):
         self.status = status
 
 
-def find_survey(code: str) -> Survey | None:
-    """The survey a short link names, however the code was typed; drafts are not found."""
-    survey = db.session.scalar(db.select(Survey).where(Survey.code == normalise_code(code)))
-    return survey if survey is not None and survey.status != "draft" else None
+def find_survey(code: str) -> tuple[Survey | None, Activity | None]:
+    """The survey a short link names (an activity's link names its feedback survey), however
+    the code was typed; drafts are not found."""
+    code = normalise_code(code)
+    activity = None
+    survey = db.session.scalar(db.select(Survey).where(Survey.code == code))
+    if survey is None:
+        activity = db.session.scalar(db.select(Activity).where(Activity.code == code))
+        survey = activity.survey if activity else None
+    if survey is None or survey.status == "draft":
+        return None, None
+    return survey, activity
 
 
-def start(survey: Survey) -> Response:
-    response = Response(survey=survey, token=secrets.token_urlsafe(32), resume_code=_resume_code())
+def start(survey: Survey, activity: Activity | None = None) -> Response:
+    """A new response, in the survey's current wave."""
+    response = Response(
+        survey=survey,
+        wave=current_wave(survey),
+        activity=activity,
+        token=secrets.token_urlsafe(32),
+        resume_code=_resume_code(),
+        # Without profile questions, a respondent starts straight on the first section.
+        profile_saved=not survey.asks_profile,
+    )
     db.session.add(response)
     db.session.commit()
     return response
@@ -100,9 +128,12 @@ def match_school(hub: Hub, typed: str) -> tuple[School | None, str]:
 
 def steps(response: Response) -> list[tuple[Section, list[Question]]]:
     """The sections this respondent is shown, each with the questions in it they are shown."""
-    profile = response.profile
+    return steps_for(response.survey, response.profile)
+
+
+def steps_for(survey: Survey, profile: dict) -> list[tuple[Section, list[Question]]]:
     result = []
-    for section in response.survey.sections:
+    for section in survey.sections:
         if not audience.applies(section.audience, profile):
             continue
         shown = [q for q in section.questions if audience.applies(q.audience, profile)]
@@ -116,9 +147,19 @@ def outside_hub_phases(response: Response) -> bool:
     return bool(phases) and response.phase is not None and response.phase not in phases
 
 
+def in_current_wave(response: Response) -> bool:
+    return response.wave_id == response.survey.current_wave.id
+
+
 def _check_can_change(response: Response) -> None:
     if response.status == "submitted":
         raise RespondError("You have already sent your answers. Thank you.", 409)
+    if not in_current_wave(response):
+        raise RespondError(
+            "This round of the survey has ended, so these answers can no longer change. "
+            "Start again to answer the new round.",
+            410,
+        )
 
 
 def save_profile(response: Response, **profile) -> None:

@@ -1,4 +1,14 @@
-from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.datastructures import MultiDict
 
 from hubsurvey.extensions import limiter
@@ -16,8 +26,9 @@ UNAVAILABLE = {"not-yet": 403, "closed": 410}
 
 
 def _survey(code: str) -> Survey:
-    """The survey behind a short link, or a page saying why it cannot be answered."""
-    survey = services.find_survey(code)
+    """The survey behind a short link, or a page saying why it cannot be answered. The
+    activity the link belongs to, if any, is `g.activity`."""
+    survey, g.activity = services.find_survey(code)
     if survey is None:
         abort(make_response(render_template("respond/unknown.html"), 404))
     state = availability(survey)
@@ -36,7 +47,11 @@ def _remember(survey: Survey, response: Response) -> None:
 
 
 def _current(survey: Survey) -> Response | None:
-    return services.find_response(survey, session.get("responses", {}).get(survey.code))
+    """This browser's response to the survey in its current wave, if it has one."""
+    response = services.find_response(survey, session.get("responses", {}).get(survey.code))
+    if response is not None and not services.in_current_wave(response):
+        return None  # an earlier round's answers stay as they were
+    return response
 
 
 def _next_url(response: Response) -> str:
@@ -72,6 +87,9 @@ def _refused(error: services.RespondError, survey: Survey, response: Response):
 def start(code: str):
     survey = _survey(code)
     response = _current(survey)
+    if response is None and not survey.asks_profile:
+        # Quick feedback: the first question is the first thing on the screen.
+        return _section_page(survey, None, code, 1, MultiDict(), {})
     return render(
         PAGE,
         "respond/_start.html",
@@ -87,7 +105,7 @@ def begin(code: str):
     survey = _survey(code)
     response = _current(survey)
     if response is None or response.status == "submitted":
-        response = services.start(survey)
+        response = services.start(survey, g.activity)
         _remember(survey, response)
     return go_to(_next_url(response), TARGET)
 
@@ -128,7 +146,7 @@ def profile(code: str):
         response=response,
         form=form,
         schools=[services.school_choice(s) for s in services.partner_schools(survey.hub)],
-        progress=_progress(response, 0),
+        progress=_progress(survey, response, 0),
     )
 
 
@@ -144,56 +162,73 @@ def phase_check(code: str):
 @bp.route("/<code>/<int:number>", methods=["GET", "POST"])
 def section(code: str, number: int):
     survey = _survey(code)
-    response = _response_or_start(survey)
-    steps = services.steps(response)
-    if response.status == "submitted":
-        return redirect(url_for("respond.done", code=code))
-    if not response.profile_saved or not 1 <= number <= min(response.step + 1, len(steps)):
+    response = _current(survey)
+    if response is None and not (number == 1 and not survey.asks_profile):
+        return redirect(url_for("respond.start", code=code))
+    if response is not None and response.status == "submitted":
+        return redirect(url_for("respond.done", code=survey.code))
+    reached = min(response.step + 1, len(services.steps(response))) if response else 1
+    if (response and not response.profile_saved) or not 1 <= number <= reached:
         if request.method == "POST":
             error = services.RespondError(
                 "Answer the sections in order: this one is not reached yet.", 409
             )
             return _refused(error, survey, response)
         return redirect(_next_url(response))
-    this_section, shown = steps[number - 1]
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        values = {}
-        for question in shown:
-            reading = questions.read(question, request.form)
-            values[question.id] = reading.value
-            if reading.error:
-                errors[questions.field_name(question)] = reading.error
-            errors.update(reading.field_errors or {})
-        if not errors:
-            try:
-                services.save_section(response, number, values)
-            except services.RespondError as error:
-                return _refused(error, survey, response)
-            return go_to(_after_save(response), TARGET)
-        data = request.form
-    else:
-        saved = services.saved_values(response)
+    profile = response.profile if response else {}
+    _this, shown = services.steps_for(survey, profile)[number - 1]
+    if request.method == "GET":
+        saved = services.saved_values(response) if response else {}
         data = MultiDict()
         for question in shown:
             for key, value in questions.form_values(question, saved.get(question.id)).items():
                 data.setlist(key, value if isinstance(value, list) else [value])
+        return _section_page(survey, response, code, number, data, {})
+
+    values, errors = {}, {}
+    for question in shown:
+        reading = questions.read(question, request.form)
+        values[question.id] = reading.value
+        if reading.error:
+            errors[questions.field_name(question)] = reading.error
+        errors.update(reading.field_errors or {})
+    if errors:
+        return _section_page(survey, response, code, number, request.form, errors)
+    if response is None:
+        # Quick feedback starts with its first answer: nothing is stored until then.
+        response = services.start(survey, g.activity)
+        _remember(survey, response)
+    try:
+        services.save_section(response, number, values)
+    except services.RespondError as error:
+        return _refused(error, survey, response)
+    return go_to(_after_save(response), TARGET)
+
+
+def _section_page(survey, response, code, number, data, errors):
+    steps = services.steps_for(survey, response.profile if response else {})
+    section, shown = steps[number - 1]
+    if number > 1:
+        back_url = url_for("respond.section", code=code, number=number - 1)
+    elif survey.asks_profile:
+        back_url = url_for("respond.profile", code=code)
+    else:
+        back_url = None
     return render(
         PAGE,
         "respond/_section.html",
         422 if errors else 200,
         survey=survey,
         response=response,
-        section=this_section,
+        section=section,
         shown=shown,
         number=number,
         data=data,
         errors=errors,
         error_list=_error_list(shown, errors),
-        progress=_progress(response, number),
-        back_url=url_for("respond.section", code=code, number=number - 1)
-        if number > 1
-        else url_for("respond.profile", code=code),
+        progress=_progress(survey, response, number),
+        back_url=back_url,
+        action=url_for("respond.section", code=code, number=number, **request.args),
     )
 
 
@@ -204,10 +239,13 @@ def _after_save(response: Response) -> str:
     return _next_url(response)
 
 
-def _progress(response: Response, number: int) -> dict[str, int]:
-    """'Step n of m', counting 'about you', each section, and checking the answers."""
-    total = len(services.steps(response)) + 2 if response.profile_saved else None
-    return {"step": number + 1, "total": total}
+def _progress(survey: Survey, response: Response | None, number: int) -> dict:
+    """'Step n of m', counting 'about you' (when asked), each section, and the check."""
+    if survey.asks_profile and not (response and response.profile_saved):
+        return {"step": 1, "total": None}
+    about_you = 1 if survey.asks_profile else 0
+    sections = services.steps_for(survey, response.profile if response else {})
+    return {"step": number + about_you, "total": len(sections) + about_you + 1}
 
 
 def _error_list(shown, errors: dict[str, str]) -> list[tuple[str, str]]:
@@ -240,7 +278,7 @@ def check(code: str):
         saved=saved,
         describe=questions.describe,
         missing=services.missing_required(response),
-        progress=_progress(response, len(services.steps(response)) + 1),
+        progress=_progress(survey, response, len(services.steps(response)) + 1),
     )
 
 

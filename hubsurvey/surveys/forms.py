@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from hubsurvey.forms import CheckboxesField, choices
-from hubsurvey.vocabulary import AUDIENCE_FACTS, QUESTION_KINDS
+from hubsurvey.vocabulary import AUDIENCE_FACTS, CYCLES, QUESTION_KINDS
 
 
 class AudienceFields:
@@ -94,6 +94,18 @@ class SettingsForm(FlaskForm):
         description="It stops taking answers after this day.",
         validators=[Optional()],
     )
+    cycle = RadioField(
+        "Does it recur?",
+        description="Each round (wave) collects a separate, dated set of answers to the same "
+        "questions, so you can compare them. Earlier waves stay as they were.",
+        choices=choices(CYCLES.items()),
+        default="none",
+        validators=[InputRequired("Choose whether the survey recurs")],
+    )
+    cycle_weeks = IntegerField(
+        "Weeks between waves",
+        validators=[Optional(), NumberRange(1, 52, "Enter a number of weeks from 1 to 52")],
+    )
     keep_until = DateField(
         "Keep answers until",
         description="After this date the answers are deleted.",
@@ -112,6 +124,10 @@ class SettingsForm(FlaskForm):
     def validate_closes_on(self, field) -> None:
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError("The closing date must be on or after the opening date")
+
+    def validate_cycle_weeks(self, field) -> None:
+        if self.cycle.data == "weeks" and not field.data:
+            raise ValidationError("Enter the number of weeks between waves")
 
     def validate_keep_until(self, field) -> None:
         if field.data and field.data < date.today():

@@ -16,9 +16,11 @@ from hubsurvey.models import (
     School,
     Section,
     Survey,
+    Wave,
 )
 from hubsurvey.surveys import audience
 from hubsurvey.surveys.survey_templates import build_sections, template_for
+from hubsurvey.surveys.waves import current_wave
 
 # Short links are read aloud and typed from a slide: no 0/O, 1/I/L, or lower case.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -146,6 +148,8 @@ def set_status(survey: Survey, status: str) -> None:
         raise ValueError("Add at least one question before opening the survey")
     survey.status = status
     db.session.commit()
+    if status == "open":
+        current_wave(survey)
 
 
 def availability(survey: Survey, today: date | None = None) -> str:
@@ -170,9 +174,11 @@ def check_editable(survey: Survey) -> None:
 
 
 def response_counts(survey: Survey) -> dict[str, int]:
+    """Sent and in-progress responses in the current wave."""
+    wave = survey.current_wave
     rows = db.session.execute(
         db.select(Response.status, func.count())
-        .where(Response.survey_id == survey.id)
+        .where(Response.survey_id == survey.id, Response.wave_id == (wave.id if wave else None))
         .group_by(Response.status)
     )
     counts = {"submitted": 0, "draft": 0}
@@ -180,12 +186,36 @@ def response_counts(survey: Survey) -> dict[str, int]:
     return counts
 
 
+def wave_counts(survey: Survey) -> list[tuple[Wave, int]]:
+    """Every wave, newest first, with its number of sent responses."""
+    sent = dict(
+        db.session.execute(
+            db.select(Response.wave_id, func.count())
+            .where(Response.survey_id == survey.id, Response.status == "submitted")
+            .group_by(Response.wave_id)
+        )
+        .tuples()
+        .all()
+    )
+    return [(wave, sent.get(wave.id, 0)) for wave in reversed(survey.waves)]
+
+
+def _sent_this_wave(survey: Survey):
+    wave = survey.current_wave
+    return and_(
+        Response.survey_id == survey.id,
+        Response.status == "submitted",
+        Response.wave_id == (wave.id if wave else None),
+    )
+
+
 def school_progress(survey: Survey) -> dict:
-    """Submitted responses per partner school, the partners with none, and the rest."""
+    """Sent responses in the current wave per partner school, the partners with none, and
+    the rest."""
     per_school = dict(
         db.session.execute(
             db.select(Response.school_id, func.count())
-            .where(Response.survey_id == survey.id, Response.status == "submitted")
+            .where(_sent_this_wave(survey))
             .group_by(Response.school_id)
         )
         .tuples()
@@ -210,7 +240,7 @@ def question_counts(survey: Survey) -> list[tuple[Question, int, int]]:
 
     A question shown only to leaders is counted over leaders: 3 answers from 4 leaders is
     not 3 answers from 100 teachers."""
-    sent = and_(Response.survey_id == survey.id, Response.status == "submitted")
+    sent = _sent_this_wave(survey)
     answered = dict(
         db.session.execute(
             db.select(Answer.question_id, func.count(func.distinct(Answer.response_id)))

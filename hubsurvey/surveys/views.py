@@ -8,7 +8,7 @@ from hubsurvey.extensions import db
 from hubsurvey.forms import choices
 from hubsurvey.htmx import go_to, is_htmx, render
 from hubsurvey.models import Question, Section
-from hubsurvey.surveys import bp, editor, services
+from hubsurvey.surveys import bp, editor, services, waves
 from hubsurvey.surveys.forms import NewSurveyForm, QuestionForm, SectionForm, SettingsForm
 from hubsurvey.vocabulary import AUDIENCE_FACTS
 
@@ -72,6 +72,7 @@ def show(survey_id: int):
         link=_short_link(survey),
         qr_svg=segno.make(_short_link(survey), error="m").svg_inline(scale=4, dark="#0b0c0c"),
         counts=services.response_counts(survey),
+        waves=services.wave_counts(survey),
         progress=services.school_progress(survey),
         question_counts=services.question_counts(survey) if survey.status != "draft" else [],
     )
@@ -106,6 +107,17 @@ def set_status(survey_id: int, status: str):
     return redirect(url_for("surveys.show", survey_id=survey.id), 303)
 
 
+@bp.post("/<int:survey_id>/waves/next")
+def next_wave(survey_id: int):
+    survey = _survey(survey_id)
+    if survey.status != "open":
+        flash("Open the survey first.", "error")
+    else:
+        wave = waves.open_next_wave(survey)
+        flash(f"{wave.label} is open. Answers from now on belong to it.")
+    return redirect(url_for("surveys.show", survey_id=survey.id), 303)
+
+
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
 def settings(survey_id: int):
     survey = _survey(survey_id)
@@ -121,6 +133,7 @@ def settings(survey_id: int):
             keep_until=form.keep_until.data,
             privacy_notice=form.privacy_notice.data.strip().replace("\r\n", "\n"),
         )
+        waves.set_cycle(survey, form.cycle.data, form.cycle_weeks.data)
         flash("Saved the survey's settings.")
         return redirect(url_for("surveys.show", survey_id=survey.id), 303)
     return render_template(

@@ -20,3 +20,9 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
   (summary || heading)?.focus();
   window.scrollTo(0, 0);
 });
+
+// A one-question screen (a quick rating) is sent as soon as an answer is tapped.
+document.addEventListener("change", (event) => {
+  const form = event.target.closest("form[data-autosubmit]");
+  if (form && event.target.type === "radio") form.requestSubmit();
+});

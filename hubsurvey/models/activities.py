@@ -1,0 +1,51 @@
+"""Activities: what the hub runs for schools, each with feedback gathered in the room."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hubsurvey.extensions import db
+from hubsurvey.models.base import one_of, utcnow
+from hubsurvey.models.hubs import Hub, NeedArea, School
+from hubsurvey.models.surveys import Survey
+from hubsurvey.vocabulary import ACTIVITY_KINDS
+
+activity_need_area = Table(
+    "activity_need_area",
+    db.metadata,
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    Column("need_area_id", ForeignKey("need_area.id", ondelete="RESTRICT"), primary_key=True),
+)
+activity_school = Table(
+    "activity_school",
+    db.metadata,
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    Column("school_id", ForeignKey("school.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Activity(db.Model):
+    __tablename__ = "activity"
+    __table_args__ = (CheckConstraint(one_of("kind", ACTIVITY_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(200), default="")
+    online: Mapped[bool] = mapped_column(default=False)
+    facilitator: Mapped[str] = mapped_column(String(120), default="")
+    # The feedback survey: its own, or one shared by several activities.
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="RESTRICT"))
+    # The activity's own short link (/s/<code>), so feedback knows which session it is about.
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    hub: Mapped[Hub] = relationship()
+    survey: Mapped[Survey] = relationship()
+    need_areas: Mapped[list[NeedArea]] = relationship(
+        secondary=activity_need_area, order_by="NeedArea.position"
+    )
+    schools: Mapped[list[School]] = relationship(secondary=activity_school, order_by="School.name")
