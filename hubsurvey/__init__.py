@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
+    from hubsurvey.activities import bp as activities_bp
     from hubsurvey.admin import bp as admin_bp
     from hubsurvey.auth import bp as auth_bp
     from hubsurvey.health import bp as health_bp
@@ -27,7 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hubsurvey.respond import bp as respond_bp
     from hubsurvey.surveys import bp as surveys_bp
 
-    for blueprint in (auth_bp, admin_bp, hubs_bp, surveys_bp, respond_bp, health_bp):
+    blueprints = (auth_bp, admin_bp, hubs_bp, surveys_bp, activities_bp, respond_bp, health_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

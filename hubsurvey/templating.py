@@ -9,6 +9,7 @@ from hubsurvey.htmx import is_htmx
 from hubsurvey.surveys import audience
 from hubsurvey.surveys.questions import text_limit
 from hubsurvey.vocabulary import (
+    ACTIVITY_KINDS,
     CAREER_STAGES,
     PARTNER_STATUSES,
     PHASES,
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
         status_labels=PARTNER_STATUSES,
         phase_names=list(PHASES.values()),
         question_kinds=QUESTION_KINDS,
+        activity_kinds=ACTIVITY_KINDS,
         labels={"roles": RESPONDENT_ROLES, "stages": CAREER_STAGES, "subjects": SUBJECTS},
         scale_items=lambda labels: [
             (i, f"{i}: {label}" if label else str(i)) for i, label in enumerate(labels, start=1)

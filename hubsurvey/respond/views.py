@@ -200,6 +200,9 @@ def section(code: str, number: int):
         _remember(survey, response)
     try:
         services.save_section(response, number, values)
+        if not survey.asks_profile and response.step >= len(services.steps(response)):
+            # Quick feedback has no 'check your answers' step: the last screen sends it.
+            services.submit(response)
     except services.RespondError as error:
         return _refused(error, survey, response)
     return go_to(_after_save(response), TARGET)
@@ -240,12 +243,13 @@ def _after_save(response: Response) -> str:
 
 
 def _progress(survey: Survey, response: Response | None, number: int) -> dict:
-    """'Step n of m', counting 'about you' (when asked), each section, and the check."""
+    """'Step n of m', counting 'about you' and the check (when asked), and each section."""
     if survey.asks_profile and not (response and response.profile_saved):
         return {"step": 1, "total": None}
-    about_you = 1 if survey.asks_profile else 0
+    # Quick feedback has neither 'about you' nor 'check your answers'.
+    extra = 1 if survey.asks_profile else 0
     sections = services.steps_for(survey, response.profile if response else {})
-    return {"step": number + about_you, "total": len(sections) + about_you + 1}
+    return {"step": number + extra, "total": len(sections) + 2 * extra}
 
 
 def _error_list(shown, errors: dict[str, str]) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, func
 
 from hubsurvey.extensions import db
 from hubsurvey.models import (
+    Activity,
     Answer,
     GridRow,
     Hub,
@@ -40,10 +41,13 @@ class SurveyLocked(Exception):
 
 
 def new_code(length: int = 6) -> str:
-    """A short link code that no survey has yet."""
+    """A short link code that no survey or activity has yet (they share /s/<code>)."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
-        if not db.session.scalar(db.select(Survey.id).where(Survey.code == code)):
+        taken = db.session.scalar(db.select(Survey.id).where(Survey.code == code)) or (
+            db.session.scalar(db.select(Activity.id).where(Activity.code == code))
+        )
+        if not taken:
             return code
 
 

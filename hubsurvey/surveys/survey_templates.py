@@ -29,8 +29,10 @@ class TemplateError(ValueError):
 
 def template_for(hub_type: HubType) -> dict:
     path = FOLDER / f"{hub_type.slug}.json"
-    if not path.exists():
-        path = FOLDER / "generic.json"
+    return load(path if path.exists() else FOLDER / "generic.json")
+
+
+def load(path: Path) -> dict:
     return json.loads(path.read_text())
 
 
