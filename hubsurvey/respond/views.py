@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from hubsurvey.extensions import limiter
 from hubsurvey.htmx import go_to, render
 from hubsurvey.models import Response, Survey
-from hubsurvey.respond import bp, services
+from hubsurvey.respond import bp, participants, services
 from hubsurvey.respond.forms import NamedProfileForm, ProfileForm, ResumeForm
 from hubsurvey.surveys import questions
 from hubsurvey.surveys.services import availability
@@ -303,7 +303,47 @@ def done(code: str):
     response = _response_or_start(survey)
     if response.status != "submitted":
         return redirect(_next_url(response))
-    return render(PAGE, "respond/_done.html", survey=survey, response=response)
+    return _done_page(survey, response)
+
+
+def _done_page(survey, response, new_code=None, code_error=None, status=200):
+    return render(
+        PAGE,
+        "respond/_done.html",
+        status,
+        survey=survey,
+        response=response,
+        can_link=participants.can_link(response),
+        new_code=new_code and participants.show(new_code),
+        code_error=code_error,
+    )
+
+
+@bp.post("/<code>/participant-code/new")
+def new_participant_code(code: str):
+    """Give this person a participant code, to enter in later surveys."""
+    survey = _survey(code)
+    response = _response_or_start(survey)
+    try:
+        new_code = participants.issue(response)
+    except services.RespondError as error:
+        return _refused(error, survey, response)
+    return _done_page(survey, response, new_code=new_code)
+
+
+@bp.post("/<code>/participant-code")
+@limiter.limit(
+    "10 per hour", deduct_when=lambda response: response.status_code not in (200, 204, 303)
+)
+def enter_participant_code(code: str):
+    """Link these answers to the person's earlier ones, by the code they were given."""
+    survey = _survey(code)
+    response = _response_or_start(survey)
+    try:
+        participants.link(response, request.form.get("participant_code", ""))
+    except services.RespondError as error:
+        return _done_page(survey, response, code_error=str(error), status=error.status)
+    return _done_page(survey, response)
 
 
 @bp.route("/<code>/resume", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from hubsurvey.extensions import db
 from hubsurvey.forms import choices
 from hubsurvey.htmx import go_to, is_htmx, render
 from hubsurvey.models import Question, Section
-from hubsurvey.surveys import bp, editor, services, waves
+from hubsurvey.surveys import bp, editor, impact, services, waves
 from hubsurvey.surveys.forms import NewSurveyForm, QuestionForm, SectionForm, SettingsForm
 from hubsurvey.vocabulary import AUDIENCE_FACTS
 
@@ -73,6 +73,8 @@ def show(survey_id: int):
         qr_svg=segno.make(_short_link(survey), error="m").svg_inline(scale=4, dark="#0b0c0c"),
         counts=services.response_counts(survey),
         waves=services.wave_counts(survey),
+        changes=impact.confidence_change(survey),
+        smallest_group=impact.SMALLEST_GROUP,
         progress=services.school_progress(survey),
         question_counts=services.question_counts(survey) if survey.status != "draft" else [],
     )
