@@ -16,6 +16,7 @@ from hubsurvey.vocabulary import (
     QUESTION_KINDS,
     RESPONDENT_ROLES,
     SUBJECTS,
+    SURVEY_KINDS,
 )
 
 
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
         phase_names=list(PHASES.values()),
         question_kinds=QUESTION_KINDS,
         activity_kinds=ACTIVITY_KINDS,
+        survey_kinds=SURVEY_KINDS,
         labels={"roles": RESPONDENT_ROLES, "stages": CAREER_STAGES, "subjects": SUBJECTS},
         scale_items=lambda labels: [
             (i, f"{i}: {label}" if label else str(i)) for i, label in enumerate(labels, start=1)

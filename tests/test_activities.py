@@ -11,7 +11,7 @@ from hubsurvey.models import Activity, Response, Survey
 
 
 @pytest.fixture
-def hub():
+def hub(app):
     return make_hub("Leeds English Hub", "english-hub")
 
 

@@ -12,7 +12,7 @@ from hubsurvey.models import Partnership, School
 
 
 @pytest.fixture
-def hub():
+def hub(app):
     return make_hub("North Hub")
 
 

@@ -21,7 +21,7 @@ PROFILE = {
 
 
 @pytest.fixture
-def hub():
+def hub(app):
     return make_hub("Leeds English Hub", "english-hub")
 
 

@@ -18,7 +18,7 @@ PROFILE = {
 
 
 @pytest.fixture
-def hub():
+def hub(app):
     hub = make_hub("Leeds English Hub", "english-hub")
     make_school(hub, "Hill Primary", urn="100001")
     return hub

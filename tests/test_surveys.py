@@ -11,7 +11,7 @@ from hubsurvey.surveys.survey_templates import build_sections, template_for
 
 
 @pytest.fixture
-def hub():
+def hub(app):
     return make_hub("Leeds English Hub", "english-hub", contact_email="hub@leeds.example")
 
 

@@ -28,8 +28,10 @@ def _hash(code: str) -> str:
 
 
 def can_link(response: Response) -> bool:
-    """Codes are only for anonymous surveys: in a named one the hub would learn who holds it."""
-    return response.survey.anonymous and response.status == "submitted"
+    """Codes are for people answering anonymous surveys: in a named one the hub would learn who
+    holds it, and outcome figures are a school's, not a person's."""
+    survey = response.survey
+    return survey.anonymous and survey.kind != "outcomes" and response.status == "submitted"
 
 
 def issue(response: Response) -> str:

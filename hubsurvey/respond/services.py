@@ -17,6 +17,7 @@ from hubsurvey.models import (
     Question,
     Response,
     School,
+    SchoolLink,
     Section,
     Survey,
 )
@@ -152,7 +153,8 @@ def in_current_wave(response: Response) -> bool:
 
 
 def _check_can_change(response: Response) -> None:
-    if response.status == "submitted":
+    # A school may correct its outcome figures while their wave is open.
+    if response.status == "submitted" and response.survey.kind != "outcomes":
         raise RespondError("You have already sent your answers. Thank you.", 409)
     if not in_current_wave(response):
         raise RespondError(
@@ -225,6 +227,8 @@ def missing_required(response: Response) -> list[tuple[int, Question]]:
 
 def submit(response: Response) -> None:
     """Send the answers. Sending twice, or sending an unfinished response, is refused."""
+    if response.status == "submitted":
+        raise RespondError("You have already sent your answers. Thank you.", 409)
     _check_can_change(response)
     if not response.profile_saved or response.step < len(steps(response)):
         raise RespondError("Some sections are not answered yet.", 409)
@@ -239,3 +243,26 @@ def submit(response: Response) -> None:
     db.session.commit()
     if result.rowcount != 1:
         raise RespondError("You have already sent your answers. Thank you.", 409)
+
+
+def school_response(survey: Survey, token: str) -> Response | None:
+    """The response a school's own link leads to in the current wave: made on first use, the
+    same one after (to correct it). None for an unknown link."""
+    link = db.session.scalar(
+        db.select(SchoolLink).where(SchoolLink.survey_id == survey.id, SchoolLink.token == token)
+    )
+    if link is None:
+        return None
+    wave = current_wave(survey)
+    response = db.session.scalar(
+        db.select(Response).where(
+            Response.survey_id == survey.id,
+            Response.wave_id == wave.id,
+            Response.school_id == link.school_id,
+        )
+    )
+    if response is None:
+        response = start(survey)
+        response.school, response.school_name = link.school, link.school.name
+        db.session.commit()
+    return response

@@ -165,7 +165,7 @@ def section(code: str, number: int):
     response = _current(survey)
     if response is None and not (number == 1 and not survey.asks_profile):
         return redirect(url_for("respond.start", code=code))
-    if response is not None and response.status == "submitted":
+    if response is not None and response.status == "submitted" and survey.kind != "outcomes":
         return redirect(url_for("respond.done", code=survey.code))
     reached = min(response.step + 1, len(services.steps(response))) if response else 1
     if (response and not response.profile_saved) or not 1 <= number <= reached:
@@ -200,7 +200,8 @@ def section(code: str, number: int):
         _remember(survey, response)
     try:
         services.save_section(response, number, values)
-        if not survey.asks_profile and response.step >= len(services.steps(response)):
+        last = response.step >= len(services.steps(response))
+        if not survey.asks_profile and last and response.status == "draft":
             # Quick feedback has no 'check your answers' step: the last screen sends it.
             services.submit(response)
     except services.RespondError as error:
@@ -344,6 +345,17 @@ def enter_participant_code(code: str):
     except services.RespondError as error:
         return _done_page(survey, response, code_error=str(error), status=error.status)
     return _done_page(survey, response)
+
+
+@bp.get("/<code>/school/<token>")
+def school_link(code: str, token: str):
+    """A partner school's own link to an outcomes survey: enter, or correct, its figures."""
+    survey = _survey(code)
+    response = services.school_response(survey, token)
+    if response is None:
+        abort(make_response(render_template("respond/unknown.html"), 404))
+    _remember(survey, response)
+    return redirect(url_for("respond.section", code=survey.code, number=1))
 
 
 @bp.route("/<code>/resume", methods=["GET", "POST"])

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, NeedArea, Question, Response, Section, Survey, Wave
 
-
 # Figures resting on fewer people than this are not shown for anonymous surveys.
 SMALLEST_GROUP = 5
 

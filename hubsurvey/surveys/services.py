@@ -15,12 +15,13 @@ from hubsurvey.models import (
     Question,
     Response,
     School,
+    SchoolLink,
     Section,
     Survey,
     Wave,
 )
 from hubsurvey.surveys import audience
-from hubsurvey.surveys.survey_templates import build_sections, template_for
+from hubsurvey.surveys.survey_templates import FOLDER, build_sections, load, template_for
 from hubsurvey.surveys.waves import current_wave
 
 # Short links are read aloud and typed from a slide: no 0/O, 1/I/L, or lower case.
@@ -87,7 +88,8 @@ def find_survey(hub: Hub, survey_id: int) -> Survey | None:
 
 
 def create_survey(hub: Hub, start: str, copy_of: Survey | None = None) -> Survey:
-    """A draft survey from the hub type's template, a copy of an earlier survey, or blank."""
+    """A draft survey: a needs assessment from the hub type's template, a copy of an earlier
+    survey, or blank; or an outcomes survey, termly, for schools' pupil figures."""
     keep_until = date.today() + timedelta(days=DEFAULT_KEEP_DAYS)
     survey = Survey(
         hub=hub,
@@ -96,13 +98,25 @@ def create_survey(hub: Hub, start: str, copy_of: Survey | None = None) -> Survey
         keep_until=keep_until,
         privacy_notice=default_privacy_notice(hub, keep_until),
     )
-    if start == "template":
+    if start == "outcomes":
+        data = load(FOLDER / "outcomes.json")
+        survey.kind, survey.asks_profile, survey.cycle = "outcomes", False, "termly"
+        survey.title, survey.intro = data["title"], data["intro"]
+        survey.sections = build_sections(data, hub.hub_type)
+        survey.privacy_notice = (
+            f"{hub.name} collects these school-level figures each term to see whether its "
+            f"support makes a difference for pupils. They are kept until {keep_until:%-d %B %Y}. "
+            "Do not enter anything about individual pupils."
+        )
+    elif start == "template":
         data = template_for(hub.hub_type)
         survey.title, survey.intro = data["title"], data.get("intro", "")
         survey.sections = build_sections(data, hub.hub_type)
     elif start == "copy" and copy_of is not None:
         survey.title = f"Copy of {copy_of.title}"[:120]
         survey.intro, survey.anonymous = copy_of.intro, copy_of.anonymous
+        survey.kind, survey.asks_profile = copy_of.kind, copy_of.asks_profile
+        survey.cycle, survey.cycle_weeks = copy_of.cycle, copy_of.cycle_weeks
         survey.sections = [_copy_section(section) for section in copy_of.sections]
     else:
         survey.title = "Training needs"
@@ -270,3 +284,51 @@ def question_counts(survey: Survey) -> list[tuple[Question, int, int]]:
                 )
             rows.append((question, shown_by_audience[key], answered.get(question.id, 0)))
     return rows
+
+
+def school_links(survey: Survey) -> list[tuple[School, SchoolLink | None]]:
+    """Each partner school with its own link to an outcomes survey, if made yet."""
+    links = {
+        link.school_id: link
+        for link in db.session.scalars(db.select(SchoolLink).where(SchoolLink.survey == survey))
+    }
+    partners = db.session.scalars(
+        db.select(School)
+        .join(Partnership, Partnership.school_id == School.id)
+        .where(Partnership.hub_id == survey.hub_id, Partnership.status != "left")
+        .order_by(func.lower(School.name))
+    )
+    return [(school, links.get(school.id)) for school in partners]
+
+
+def make_school_links(survey: Survey) -> int:
+    """Give every partner school without one its own link; returns how many were made."""
+    made = 0
+    for school, link in school_links(survey):
+        if link is None:
+            db.session.add(
+                SchoolLink(survey=survey, school=school, token=secrets.token_urlsafe(24))
+            )
+            made += 1
+    db.session.commit()
+    return made
+
+
+def outcome_figures(survey: Survey) -> list[tuple[str, str, dict[int, float]]]:
+    """Each school's figures per wave, latest wave first: (wave, school, {question: value})."""
+    numbers = [q for q in survey.questions if q.kind == "number"]
+    rows = db.session.execute(
+        db.select(Wave.number, Wave.label, Response.school_name, Answer.question_id, Answer.number)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Wave, Wave.id == Response.wave_id)
+        .where(
+            Response.survey_id == survey.id,
+            Response.status == "submitted",
+            Answer.question_id.in_([q.id for q in numbers]),
+        )
+        .order_by(Wave.number.desc(), Response.school_name)
+    )
+    table: dict[tuple[int, str, str], dict[int, float]] = {}
+    for number, label, school, question_id, value in rows:
+        table.setdefault((number, label, school), {})[question_id] = value
+    return [(label, school, values) for (_n, label, school), values in table.items()]

@@ -74,6 +74,8 @@ def show(survey_id: int):
         counts=services.response_counts(survey),
         waves=services.wave_counts(survey),
         changes=impact.confidence_change(survey),
+        school_links=services.school_links(survey) if survey.kind == "outcomes" else [],
+        figures=services.outcome_figures(survey) if survey.kind == "outcomes" else [],
         smallest_group=impact.SMALLEST_GROUP,
         progress=services.school_progress(survey),
         question_counts=services.question_counts(survey) if survey.status != "draft" else [],
@@ -107,6 +109,18 @@ def set_status(survey_id: int, status: str):
             else "The survey is closed."
         )
     return redirect(url_for("surveys.show", survey_id=survey.id), 303)
+
+
+@bp.post("/<int:survey_id>/school-links")
+def make_school_links(survey_id: int):
+    survey = _survey(survey_id)
+    made = services.make_school_links(survey)
+    flash(
+        f"Made {made} school {'link' if made == 1 else 'links'}."
+        if made
+        else "Every school has its link."
+    )
+    return redirect(url_for("surveys.show", survey_id=survey.id, _anchor="school-links"), 303)
 
 
 @bp.post("/<int:survey_id>/waves/next")

@@ -31,6 +31,8 @@ def open_next_wave(survey: Survey, day: date | None = None) -> Wave:
     day = day or date.today()
     number = len(survey.waves) + 1
     label, next_on = _label_and_next(survey, number, day)
+    if any(wave.label == label for wave in survey.waves):
+        label = f"{label} (wave {number})"  # opened early, within the same term
     wave = Wave(number=number, label=label, opened_on=day, next_on=next_on)
     survey.waves.append(wave)
     db.session.commit()

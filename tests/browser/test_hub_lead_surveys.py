@@ -16,7 +16,7 @@ def test_hub_lead_edits_a_needs_assessment_in_place_and_opens_it(live_app, live_
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Leeds Maths Hub").click()
     page.get_by_role("link", name="Surveys", exact=True).click()
-    page.get_by_role("link", name="New needs assessment").click()
+    page.get_by_role("link", name="New survey").click()
     page.get_by_label("From the maths hub template").check()
     page.get_by_role("button", name="Create survey").click()
     editor_url = page.url
