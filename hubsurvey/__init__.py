@@ -25,10 +25,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hubsurvey.auth import bp as auth_bp
     from hubsurvey.health import bp as health_bp
     from hubsurvey.hubs import bp as hubs_bp
+    from hubsurvey.reports import bp as reports_bp
     from hubsurvey.respond import bp as respond_bp
     from hubsurvey.surveys import bp as surveys_bp
 
-    blueprints = (auth_bp, admin_bp, hubs_bp, surveys_bp, activities_bp, respond_bp, health_bp)
+    blueprints = (
+        auth_bp,
+        admin_bp,
+        hubs_bp,
+        surveys_bp,
+        activities_bp,
+        reports_bp,
+        respond_bp,
+        health_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     cli.init_app(app)

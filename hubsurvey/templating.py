@@ -47,4 +47,7 @@ def init_app(app: Flask) -> None:
         enumerate_options=lambda options: list(enumerate(options)),
         text_limit=text_limit,
         audience=audience.describe,
+        attr_pair=lambda item, key, label: (getattr(item, key), getattr(item, label)),
+        facet_pair=lambda item: (item[0], item[1][0]),
+        chart_pair=lambda row: (row.need_area.name, row.need_score),
     )

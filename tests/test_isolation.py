@@ -30,6 +30,8 @@ def _their_values(theirs) -> dict:
         "question_id": section.questions[0].id,
         "direction": "up",
         "status": "open",
+        "what": "responses-long",
+        "fmt": "csv",
     }
 
 

@@ -1,6 +1,14 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hubsurvey.forms import CheckboxesField, choices, email_address
 from hubsurvey.vocabulary import ACCOUNT_ROLES, PHASES
@@ -30,6 +38,13 @@ class HubForm(FlaskForm):
         "Contact email for teachers",
         description="Shown in every survey's privacy notice, for questions about answers.",
         validators=[Optional(), email_address],
+    )
+    smallest_group = IntegerField(
+        "Smallest group shown in summaries",
+        description="In anonymous surveys, figures resting on fewer respondents are hidden, "
+        "so nobody can be picked out. 5 unless you have a reason.",
+        default=5,
+        validators=[Optional(), NumberRange(2, 50, "Enter a number from 2 to 50")],
     )
     subject = StringField(
         "Subject",

@@ -68,6 +68,7 @@ def _hub_form(hub: Hub | None):
                 phases=form.phases.data,
                 subject=(form.subject.data or "").strip() or None,
                 contact_email=(form.contact_email.data or "").strip().lower(),
+                smallest_group=form.smallest_group.data or 5,
             )
             flash(f"Saved {saved.name}.")
             return redirect(url_for("admin.hubs"), 303)

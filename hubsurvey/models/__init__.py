@@ -3,6 +3,7 @@
 from hubsurvey.models.accounts import LinkToken, User
 from hubsurvey.models.activities import Activity
 from hubsurvey.models.base import utcnow
+from hubsurvey.models.exports import ExportRecord
 from hubsurvey.models.hubs import Hub, HubType, Membership, NeedArea, Partnership, School
 from hubsurvey.models.responses import Answer, Participant, Response, SchoolLink
 from hubsurvey.models.surveys import GridRow, Question, Section, Survey, Wave
@@ -10,6 +11,7 @@ from hubsurvey.models.surveys import GridRow, Question, Section, Survey, Wave
 __all__ = [
     "Activity",
     "Answer",
+    "ExportRecord",
     "GridRow",
     "Hub",
     "HubType",

@@ -61,6 +61,8 @@ class Hub(db.Model):
     subject: Mapped[str | None] = mapped_column(String(60))
     # How teachers reach the hub about their answers: shown in every survey's privacy notice.
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # In anonymous surveys, figures resting on fewer respondents than this are not shown.
+    smallest_group: Mapped[int] = mapped_column(default=5)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     hub_type: Mapped[HubType] = relationship()

@@ -1,0 +1,250 @@
+"""Exports: responses wide and long, and the needs summary, as CSV or XLSX.
+
+Rows are read in batches and written as they come, so a million answers never sit in memory.
+Every cell that is text and starts like a formula is defused; numbers stay numbers.
+The columns are described in docs/exports.md."""
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+
+import xlsxwriter
+from sqlalchemy.orm import aliased
+
+from hubsurvey.extensions import db
+from hubsurvey.models import (
+    Activity,
+    Answer,
+    ExportRecord,
+    Hub,
+    Question,
+    Response,
+    School,
+    Section,
+    Survey,
+    User,
+    Wave,
+)
+from hubsurvey.reports.summary import Filters, needs_summary
+from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
+
+BATCH = 2000
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PROFILE_HEADINGS = [
+    "response_id", "wave", "submitted_at", "school", "school_urn", "phase", "role",
+    "career_stage", "subject", "activity", "participant",
+]  # fmt: skip
+LONG_HEADINGS = [*PROFILE_HEADINGS, "question_id", "question", "item", "answer", "priority"]
+SUMMARY_HEADINGS = [
+    "group", "need_area", "rank", "respondents", "mean_confidence", "low_confidence_share",
+    "priority_share", "need_score", "suppressed",
+]  # fmt: skip
+
+
+def safe(value):
+    """A cell as it can be opened safely: formula-like text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def slug(text: str, length: int = 30) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:length].rstrip("_")
+
+
+def record(hub: Hub, user: User, survey: Survey | None, what: str, fmt: str, filters: str):
+    db.session.add(
+        ExportRecord(hub=hub, user=user, survey=survey, what=what, fmt=fmt, filters=filters[:500])
+    )
+    db.session.commit()
+
+
+def _answers(survey: Survey):
+    """Every sent answer of the survey, in response order, with what the export needs."""
+    school = aliased(School)
+    query = (
+        db.select(
+            Response.id,
+            Wave.label,
+            Response.submitted_at,
+            Response.school_name,
+            school.urn,
+            Response.phase,
+            Response.role,
+            Response.career_stage,
+            Response.subject,
+            Activity.title,
+            Response.participant_id,
+            Answer.question_id,
+            Answer.item,
+            Answer.number,
+            Answer.text,
+            Answer.priority,
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .join(Wave, Wave.id == Response.wave_id)
+        .outerjoin(school, school.id == Response.school_id)
+        .outerjoin(Activity, Activity.id == Response.activity_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Section, Section.id == Question.section_id)
+        .where(Response.survey_id == survey.id, Response.status == "submitted")
+        .order_by(Response.id, Section.position, Question.position, Answer.item)
+        .execution_options(yield_per=BATCH)
+    )
+    return db.session.execute(query)
+
+
+def _profile(row) -> list:
+    return [
+        row[0], row[1], row[2].isoformat(sep=" ", timespec="seconds") if row[2] else "",
+        row[3], row[4] or "", PHASES.get(row[5], ""), RESPONDENT_ROLES.get(row[6], ""),
+        CAREER_STAGES.get(row[7], ""), SUBJECTS.get(row[8], ""), row[9] or "", row[10] or "",
+    ]  # fmt: skip
+
+
+def long_rows(survey: Survey) -> Iterator[list]:
+    """One row per answer: the respondent's profile, then the question, item and answer."""
+    questions = {q.id: q for q in survey.questions}
+    areas = {a.id: a.name for q in questions.values() for a in q.grid_areas}
+    yield LONG_HEADINGS
+    for row in _answers(survey):
+        question = questions[row[11]]
+        item, answer, priority = _long_answer(question, row[12], row[13], row[14], row[15], areas)
+        yield [*_profile(row), question.id, question.prompt, item, answer, priority]
+
+
+def _long_answer(question: Question, item: int, number, text, priority, areas: dict):
+    match question.kind:
+        case "single":
+            return "", question.options[int(number)], ""
+        case "multiple":
+            return question.options[item - 1], 1, ""
+        case "needs_grid":
+            return areas.get(item, item), int(number), 1 if priority else 0
+        case "short_text" | "long_text":
+            return "", text, ""
+        case _:
+            return "", _number(question, number), ""
+
+
+def _number(question: Question, value):
+    if value is None:
+        return ""
+    whole = question.kind in ("scale", "rating") or question.settings.get("integer")
+    return int(value) if whole else value
+
+
+def wide_columns(survey: Survey) -> list[tuple[str, int, int | None]]:
+    """(heading, question id, item or None) for each answer column, in question order."""
+    columns = []
+    for number, question in enumerate(survey.questions, start=1):
+        base = f"q{number}_{slug(question.prompt)}"
+        if question.kind == "multiple":
+            columns += [
+                (f"{base}__{slug(o, 20)}", question.id, i + 1)
+                for i, o in enumerate(question.options)
+            ]
+        elif question.kind == "needs_grid":
+            for area in question.grid_areas:
+                columns.append((f"{base}__{slug(area.name, 24)}__confidence", question.id, area.id))
+                columns.append((f"{base}__{slug(area.name, 24)}__priority", question.id, -area.id))
+        else:
+            columns.append((base, question.id, None))
+    return columns
+
+
+def wide_rows(survey: Survey) -> Iterator[list]:
+    """One row per response: its profile, then a column per question (per option of a
+    multiple-choice question, 1 or 0; per need area of a grid, confidence and priority)."""
+    columns = wide_columns(survey)
+    questions = {q.id: q for q in survey.questions}
+    multiple = {q.id for q in questions.values() if q.kind == "multiple"}
+    yield PROFILE_HEADINGS + [heading for heading, _q, _i in columns]
+    current, profile, cells = None, None, {}
+    for row in _answers(survey):
+        if row[0] != current:
+            if current is not None:
+                yield _wide_row(profile, cells, columns, multiple)
+            current, profile, cells = row[0], _profile(row), {}
+        question = questions[row[11]]
+        item, number, text, priority = row[12], row[13], row[14], row[15]
+        if question.kind == "multiple":
+            cells[(question.id, item)] = 1
+        elif question.kind == "needs_grid":
+            cells[(question.id, item)] = int(number)
+            cells[(question.id, -item)] = 1 if priority else 0
+        elif question.kind == "single":
+            cells[(question.id, None)] = question.options[int(number)]
+        elif question.kind in ("short_text", "long_text"):
+            cells[(question.id, None)] = text
+        else:
+            cells[(question.id, None)] = _number(question, number)
+    if current is not None:
+        yield _wide_row(profile, cells, columns, multiple)
+
+
+def _wide_row(profile: list, cells: dict, columns: list, multiple: set) -> list:
+    # An option not chosen is a 0, but only if the question was answered at all.
+    answered = {q for (q, _i) in cells}
+    row = list(profile)
+    for _heading, question_id, item in columns:
+        default = 0 if question_id in multiple and question_id in answered else ""
+        row.append(cells.get((question_id, item), default))
+    return row
+
+
+def summary_rows(hub: Hub, filters: Filters) -> Iterator[list]:
+    """One row per need area, per group when broken down; suppressed figures left empty."""
+    yield SUMMARY_HEADINGS
+    for r in needs_summary(hub, filters):
+        if r.suppressed:
+            yield [r.group or "", r.need_area.name, "", "", "", "", "", "", "yes"]
+            continue
+        yield [
+            r.group or "", r.need_area.name, r.rank or "", r.respondents,
+            round(r.mean_confidence, 2), round(r.low_share, 3), round(r.priority_share, 3),
+            round(r.need_score, 1), "no",
+        ]  # fmt: skip
+
+
+def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
+    """CSV text in chunks, starting with a byte-order mark so Excel reads it as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([safe(cell) for cell in row])
+        if n % BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_file(rows: Iterable[list], sheet: str) -> str:
+    """An XLSX file on disk (the caller streams then deletes it), written row by row."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    workbook = xlsxwriter.Workbook(
+        path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    worksheet = workbook.add_worksheet(sheet[:31])
+    bold = workbook.add_format({"bold": True})
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if r == 0:
+                worksheet.write_string(r, c, cell, bold)
+            elif isinstance(cell, bool):
+                worksheet.write_number(r, c, int(cell))
+            elif isinstance(cell, int | float):
+                worksheet.write_number(r, c, cell)
+            elif cell is None or cell == "":
+                continue
+            else:
+                worksheet.write_string(r, c, safe(str(cell)))
+    workbook.close()
+    return path

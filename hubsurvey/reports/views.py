@@ -1,0 +1,121 @@
+import os
+from datetime import date
+
+from flask import Response, abort, g, render_template, request, send_file, stream_with_context
+from flask_login import current_user
+
+from hubsurvey.extensions import db
+from hubsurvey.htmx import render
+from hubsurvey.models import ExportRecord, Partnership, School, Survey
+from hubsurvey.reports import bp
+from hubsurvey.reports import exports as exports_module
+from hubsurvey.reports.summary import FACETS, SCORE_RULE, Filters, needs_summary
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def read_filters() -> Filters:
+    """The summary's filters from the URL, so a view can be bookmarked and shared. Values
+    that name nothing of this hub's are ignored, never trusted."""
+    surveys = {s.id: s for s in _needs_surveys()}
+    survey = surveys.get(request.args.get("survey", type=int))
+    waves = {w.id for w in survey.waves} if survey else set()
+    wave_id = request.args.get("wave", type=int)
+    values = {}
+    for name, (_label, _column, allowed) in FACETS.items():
+        value = request.args.get(name, "")
+        if name == "school":
+            if value.isdigit() and int(value) in {s.id for s in _schools()}:
+                values[name] = value
+        elif value in (allowed or {}):
+            values[name] = value
+    by = request.args.get("by")
+    return Filters(
+        survey=survey,
+        wave_id=wave_id if wave_id in waves else None,
+        values=values,
+        by=by if by in FACETS else None,
+    )
+
+
+def _needs_surveys() -> list[Survey]:
+    return list(
+        db.session.scalars(
+            db.select(Survey)
+            .where(Survey.hub_id == g.hub.id, Survey.kind == "needs")
+            .order_by(Survey.created_at.desc())
+        )
+    )
+
+
+def _schools() -> list[School]:
+    return list(
+        db.session.scalars(
+            db.select(School)
+            .join(Partnership, Partnership.school_id == School.id)
+            .where(Partnership.hub_id == g.hub.id)
+            .order_by(School.name)
+        )
+    )
+
+
+@bp.get("/needs")
+def needs():
+    filters = read_filters()
+    rows = needs_summary(g.hub, filters)
+    return render(
+        "reports/needs.html",
+        "reports/_needs.html",
+        filters=filters,
+        rows=rows,
+        surveys=_needs_surveys(),
+        schools=_schools(),
+        facets=FACETS,
+        score_rule=SCORE_RULE,
+        query=request.query_string.decode(),
+    )
+
+
+@bp.get("/exports")
+def exports():
+    surveys = db.session.scalars(
+        db.select(Survey).where(Survey.hub_id == g.hub.id).order_by(Survey.created_at.desc())
+    ).all()
+    log = db.session.scalars(
+        db.select(ExportRecord)
+        .where(ExportRecord.hub_id == g.hub.id)
+        .order_by(ExportRecord.created_at.desc(), ExportRecord.id.desc())
+        .limit(50)
+    ).all()
+    return render_template("reports/exports.html", surveys=surveys, log=log)
+
+
+@bp.get("/export/<any('responses-wide', 'responses-long', summary):what>.<any(csv, xlsx):fmt>")
+def export(what: str, fmt: str):
+    """A download, streamed; recorded in the hub's list of exports."""
+    if what == "summary":
+        filters = read_filters()
+        survey, rows = filters.survey, exports_module.summary_rows(g.hub, filters)
+        name = f"{g.hub.slug}-needs-summary"
+    else:
+        survey = db.session.scalar(
+            db.select(Survey).where(
+                Survey.id == request.args.get("survey", type=int), Survey.hub_id == g.hub.id
+            )
+        ) or abort(404)
+        builder = exports_module.wide_rows if what == "responses-wide" else exports_module.long_rows
+        rows = builder(survey)
+        name = f"{g.hub.slug}-{survey.code.lower()}-{what}"
+    exports_module.record(g.hub, current_user, survey, what, fmt, request.query_string.decode())
+    filename = f"{name}-{date.today():%Y-%m-%d}.{fmt}"
+    disposition = {"Content-Disposition": f"attachment; filename={filename}"}
+    if fmt == "csv":
+        return Response(
+            stream_with_context(exports_module.csv_chunks(rows)),
+            mimetype="text/csv",
+            headers=disposition,
+        )
+    path = exports_module.xlsx_file(rows, what)
+    response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=filename)
+    response.call_on_close(lambda: os.remove(path))
+    return response
