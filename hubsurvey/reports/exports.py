@@ -145,13 +145,13 @@ def wide_columns(survey: Survey) -> list[tuple[str, int, int | None]]:
         base = f"q{number}_{slug(question.prompt)}"
         if question.kind == "multiple":
             columns += [
-                (f"{base}__{slug(o, 20)}", question.id, i + 1)
+                (f"{base}__{slug(o, 30)}", question.id, i + 1)
                 for i, o in enumerate(question.options)
             ]
         elif question.kind == "needs_grid":
             for area in question.grid_areas:
-                columns.append((f"{base}__{slug(area.name, 24)}__confidence", question.id, area.id))
-                columns.append((f"{base}__{slug(area.name, 24)}__priority", question.id, -area.id))
+                columns.append((f"{base}__{slug(area.name, 40)}__confidence", question.id, area.id))
+                columns.append((f"{base}__{slug(area.name, 40)}__priority", question.id, -area.id))
         else:
             columns.append((base, question.id, None))
     return columns

@@ -38,7 +38,7 @@ class Filters:
 @dataclass
 class Row:
     need_area: NeedArea
-    group: str | None
+    group: str  # '' without a breakdown
     respondents: int
     mean_confidence: float | None
     low_share: float | None
@@ -104,7 +104,7 @@ def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
         rows.append(
             Row(
                 need_area=areas[area_id],
-                group=labels(group[0]) if group else None,
+                group=labels(group[0]) if group else "",
                 respondents=count,
                 mean_confidence=None if small else float(mean),
                 low_share=None if small else low / count,
@@ -113,11 +113,11 @@ def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
             )
         )
     _rank(rows)
-    return sorted(rows, key=lambda r: (r.group or "", r.rank or 10**6, r.need_area.position))
+    return sorted(rows, key=lambda r: (r.group, r.rank or 10**6, r.need_area.position))
 
 
 def _rank(rows: list[Row]) -> None:
-    groups: dict[str | None, list[Row]] = {}
+    groups: dict[str, list[Row]] = {}
     for row in rows:
         groups.setdefault(row.group, []).append(row)
     for members in groups.values():
