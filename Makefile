@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 
-.PHONY: run test lint format assets clean
+.PHONY: run test demo bench format assets clean
 
 # The virtual environment, rebuilt when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -18,6 +18,18 @@ run: $(VENV)/.installed
 	$(FLASK) seed-reference
 	$(FLASK) setup-link --base-url http://127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# A separate database filled with a year of demonstration data, then served.
+DEMO := FLASK_DATABASE_URL=sqlite:///$(CURDIR)/instance/demo.sqlite
+demo: $(VENV)/.installed
+	rm -f instance/demo.sqlite instance/demo.sqlite-wal instance/demo.sqlite-shm
+	$(DEMO) $(FLASK) db upgrade
+	$(DEMO) $(FLASK) demo --base-url http://127.0.0.1:$(PORT)
+	$(DEMO) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Performance figures (printed, not asserted): see bench/run.py.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
 
 # Lint, then the whole suite on SQLite; again on PostgreSQL when TEST_DATABASE_URL is set.
 test: $(VENV)/.installed

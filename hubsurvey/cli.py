@@ -14,7 +14,9 @@ from hubsurvey.vocabulary import ACCOUNT_ROLES
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user, seed_reference, setup_link):
+    from hubsurvey.demo import demo
+
+    for command in (create_user, seed_reference, setup_link, demo):
         app.cli.add_command(command)
 
 

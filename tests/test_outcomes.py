@@ -91,3 +91,10 @@ def test_each_wave_has_its_own_figures(app, survey, hub):
 
 def test_an_unknown_school_link_is_not_found(app, survey):
     assert app.test_client().get(f"/s/{survey.code}/school/not-a-token").status_code == 404
+
+
+def test_the_general_link_sends_schools_to_their_own(app, survey):
+    response = app.test_client().get(f"/s/{survey.code}")
+    assert response.status_code == 403
+    assert "Use your school's own link" in response.text
+    assert app.test_client().post(f"/s/{survey.code}/1", data={}).status_code == 403

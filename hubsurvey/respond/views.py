@@ -22,7 +22,7 @@ from hubsurvey.surveys.services import availability
 PAGE = "respond/page.html"
 TARGET = "#survey"
 # The HTTP status for each reason a survey cannot be answered now.
-UNAVAILABLE = {"not-yet": 403, "closed": 410}
+UNAVAILABLE = {"not-yet": 403, "closed": 410, "school-link": 403}
 
 
 def _survey(code: str) -> Survey:
@@ -32,6 +32,12 @@ def _survey(code: str) -> Survey:
     if survey is None:
         abort(make_response(render_template("respond/unknown.html"), 404))
     state = availability(survey)
+    if (
+        survey.kind == "outcomes"
+        and not _current_token(survey)
+        and request.endpoint != "respond.school_link"
+    ):
+        state = "school-link"
     if state in UNAVAILABLE:
         page = render_template("respond/unavailable.html", survey=survey, state=state)
         abort(make_response(page, UNAVAILABLE[state]))
@@ -46,9 +52,13 @@ def _remember(survey: Survey, response: Response) -> None:
     session.permanent = True
 
 
+def _current_token(survey: Survey) -> str | None:
+    return session.get("responses", {}).get(survey.code)
+
+
 def _current(survey: Survey) -> Response | None:
     """This browser's response to the survey in its current wave, if it has one."""
-    response = services.find_response(survey, session.get("responses", {}).get(survey.code))
+    response = services.find_response(survey, _current_token(survey))
     if response is not None and not services.in_current_wave(response):
         return None  # an earlier round's answers stay as they were
     return response
