@@ -25,13 +25,13 @@ def test_hub_lead_signs_in_and_adds_a_partner_school_on_a_phone(live_app, live_s
     phone.get_by_role("button", name="Add school").click()
 
     # A five-digit URN is refused with a message by the field and in the summary.
-    assert phone.get_by_role("alert").get_by_text("URN must be 6 digits").is_visible()
+    phone.get_by_role("alert").get_by_text("URN must be 6 digits").wait_for()
     phone.get_by_label("URN (optional)").fill("123456")
     phone.get_by_role("button", name="Add school").click()
 
-    assert phone.get_by_text("Added Hillside Primary School.").is_visible()
+    phone.get_by_text("Added Hillside Primary School.").wait_for()
     row = phone.get_by_role("row").filter(has_text="Hillside Primary School")
-    assert row.get_by_text("Memorandum of understanding signed").is_visible()
-    assert row.get_by_text("123456").is_visible()
+    row.get_by_text("Memorandum of understanding signed").wait_for()
+    row.get_by_text("123456").wait_for()
     # Nothing is wider than the phone's screen.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 320

@@ -43,5 +43,5 @@ def test_hub_lead_edits_a_needs_assessment_in_place_and_opens_it(live_app, live_
 
     page.get_by_role("link", name="Back to the survey").click()
     page.get_by_role("button", name="Open the survey").click()
-    assert page.get_by_text("The survey is open").is_visible()
-    assert page.locator(".app-qr svg").is_visible()
+    page.get_by_text("The survey is open").wait_for()
+    page.locator(".app-qr svg").wait_for()

@@ -90,7 +90,7 @@ def test_a_teacher_completes_a_needs_assessment_on_a_phone(phone, survey_url, li
 
     phone.get_by_role("heading", name="Check your answers").wait_for()
     assert_accessible(phone)
-    assert phone.get_by_text("Early language: confidence 2 of 5, a priority").is_visible()
+    phone.get_by_text("Early language: confidence 2 of 5, a priority").wait_for()
     phone.get_by_role("button", name="Send my answers").click()
 
     phone.get_by_role("heading", name="Answers sent").wait_for()
@@ -147,12 +147,12 @@ def test_the_whole_survey_works_with_javascript_off(browser, survey_url, live_ap
     page.get_by_role("button", name="Start now").click()
     fill_profile(page)
     page.get_by_role("button", name="Save and continue").click()  # a plain post with errors
-    assert page.get_by_text("There is a problem").is_visible()
+    page.get_by_text("There is a problem").wait_for()
     fill_grid(page)
     fill_teaching(page)
-    assert heading(page) == "Check your answers"
+    page.get_by_role("heading", name="Check your answers").wait_for()
     page.get_by_role("button", name="Send my answers").click()
-    assert heading(page) == "Answers sent"
+    page.get_by_role("heading", name="Answers sent").wait_for()
     context.close()
     with live_app.app_context():
         assert db.session.scalar(db.select(Response.status)) == "submitted"
