@@ -106,8 +106,11 @@ def _profile(row) -> list:
     ]  # fmt: skip
 
 
-def long_rows(survey: Survey) -> Iterator[list]:
+def long_rows(survey_id: int) -> Iterator[list]:
     """One row per answer: the respondent's profile, then the question, item and answer."""
+    # Loaded here, not passed in: the rows are made while the response streams, after the
+    # view's own database session has ended.
+    survey = db.session.get(Survey, survey_id)
     questions = {q.id: q for q in survey.questions}
     areas = {a.id: a.name for q in questions.values() for a in q.grid_areas}
     yield LONG_HEADINGS
@@ -157,9 +160,10 @@ def wide_columns(survey: Survey) -> list[tuple[str, int, int | None]]:
     return columns
 
 
-def wide_rows(survey: Survey) -> Iterator[list]:
+def wide_rows(survey_id: int) -> Iterator[list]:
     """One row per response: its profile, then a column per question (per option of a
     multiple-choice question, 1 or 0; per need area of a grid, confidence and priority)."""
+    survey = db.session.get(Survey, survey_id)  # see long_rows
     columns = wide_columns(survey)
     questions = {q.id: q for q in survey.questions}
     multiple = {q.id for q in questions.values() if q.kind == "multiple"}

@@ -95,7 +95,8 @@ def export(what: str, fmt: str):
     """A download, streamed; recorded in the hub's list of exports."""
     if what == "summary":
         filters = read_filters()
-        survey, rows = filters.survey, exports_module.summary_rows(g.hub, filters)
+        # A few dozen rows at most: made now, while the request's session is open.
+        survey, rows = filters.survey, list(exports_module.summary_rows(g.hub, filters))
         name = f"{g.hub.slug}-needs-summary"
     else:
         survey = db.session.scalar(
@@ -104,7 +105,7 @@ def export(what: str, fmt: str):
             )
         ) or abort(404)
         builder = exports_module.wide_rows if what == "responses-wide" else exports_module.long_rows
-        rows = builder(survey)
+        rows = builder(survey.id)
         name = f"{g.hub.slug}-{survey.code.lower()}-{what}"
     exports_module.record(g.hub, current_user, survey, what, fmt, request.query_string.decode())
     filename = f"{name}-{date.today():%Y-%m-%d}.{fmt}"
