@@ -5,6 +5,8 @@ from hubsurvey.extensions import db
 from hubsurvey.hubs import bp, imports, services
 from hubsurvey.hubs.forms import ConfirmImportForm, ImportForm, SchoolForm, StatusForm
 from hubsurvey.models import Hub
+from hubsurvey.reports.feedback import comments
+from hubsurvey.reports.planning import needs_and_activities, open_surveys
 
 
 @bp.get("/")
@@ -18,10 +20,15 @@ def index():
 
 @bp.get("/hubs/<hub_slug>/")
 def hub():
+    needs = needs_and_activities(g.hub)
     return render_template(
         "hubs/hub.html",
         partners=services.partner_schools(g.hub),
         counts=services.status_counts(g.hub),
+        open_surveys=open_surveys(g.hub),
+        top_needs=[n for n in needs if n.row.rank][:3],
+        needs_hidden=bool(needs) and not any(n.row.rank for n in needs),
+        latest=comments(g.hub, limit=3),
     )
 
 

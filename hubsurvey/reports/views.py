@@ -6,9 +6,11 @@ from flask_login import current_user
 
 from hubsurvey.extensions import db
 from hubsurvey.htmx import render
-from hubsurvey.models import ExportRecord, Partnership, School, Survey
+from hubsurvey.models import Activity, ExportRecord, Partnership, School, Survey
 from hubsurvey.reports import bp
 from hubsurvey.reports import exports as exports_module
+from hubsurvey.reports import feedback as feedback_module
+from hubsurvey.reports import planning as planning_module
 from hubsurvey.reports.summary import FACETS, SCORE_RULE, Filters, needs_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,3 +122,32 @@ def export(what: str, fmt: str):
     response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=filename)
     response.call_on_close(lambda: os.remove(path))
     return response
+
+
+@bp.get("/feedback")
+def feedback():
+    activities = feedback_module.activity_ratings(g.hub)
+    chosen = request.args.get("activity", type=int)
+    ids = {a.id for a in db.session.scalars(db.select(Activity).where(Activity.hub_id == g.hub.id))}
+    chosen = chosen if chosen in ids else None
+    return render(
+        "reports/feedback.html",
+        "reports/_comments.html",
+        activities=activities,
+        need_areas=feedback_module.need_area_ratings(g.hub),
+        waves=feedback_module.wave_ratings(g.hub),
+        comments=feedback_module.comments(g.hub, chosen),
+        activity_choices=db.session.scalars(
+            db.select(Activity)
+            .where(Activity.hub_id == g.hub.id)
+            .order_by(Activity.starts_at.desc())
+        ).all(),
+        chosen=chosen,
+    )
+
+
+@bp.get("/planning")
+def planning():
+    return render_template(
+        "reports/planning.html", needs=planning_module.needs_and_activities(g.hub)
+    )

@@ -1,0 +1,45 @@
+"""Planning aid and dashboard: which needs the hub's activities meet, and which they do not."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from hubsurvey.extensions import db
+from hubsurvey.models import Activity, Hub, Survey
+from hubsurvey.reports.summary import Filters, Row, needs_summary
+from hubsurvey.surveys.services import response_counts, school_progress
+
+
+@dataclass
+class Need:
+    row: Row
+    upcoming: list[Activity]
+    past: list[Activity]
+
+
+def needs_and_activities(hub: Hub, now: datetime | None = None) -> list[Need]:
+    """The hub's need areas by need score, each with the activities that target it."""
+    now = now or datetime.now()
+    activities = db.session.scalars(
+        db.select(Activity).where(Activity.hub_id == hub.id).order_by(Activity.starts_at)
+    ).all()
+    needs = []
+    for row in needs_summary(hub, Filters()):
+        targeting = [a for a in activities if row.need_area in a.need_areas]
+        needs.append(
+            Need(
+                row=row,
+                upcoming=[a for a in targeting if a.starts_at >= now],
+                past=[a for a in targeting if a.starts_at < now],
+            )
+        )
+    return needs
+
+
+def open_surveys(hub: Hub) -> list[tuple[Survey, dict, dict]]:
+    """Open surveys with their counts in the current wave and partner schools' progress."""
+    surveys = db.session.scalars(
+        db.select(Survey)
+        .where(Survey.hub_id == hub.id, Survey.status == "open", Survey.kind != "feedback")
+        .order_by(Survey.created_at.desc())
+    ).all()
+    return [(s, response_counts(s), school_progress(s)) for s in surveys]
