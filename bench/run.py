@@ -172,7 +172,7 @@ def export_only(db_path: str, survey_id: str, out_path: str) -> None:
         baseline_mb = memory_mb("VmRSS")
         started = perf_counter()
         with open(out_path, "w", encoding="utf-8", newline="") as out:
-            for chunk in csv_chunks(long_rows(int(survey_id))):
+            for chunk in csv_chunks(long_rows(int(survey_id)), defused=True):
                 out.write(chunk)
         seconds = perf_counter() - started
     peak_mb = memory_mb("VmHWM")

@@ -93,43 +93,51 @@ def _answers(survey: Survey):
         .join(Section, Section.id == Question.section_id)
         .where(Response.survey_id == survey.id, Response.status == "submitted")
         .order_by(Response.id, Section.position, Question.position, Answer.item)
-        .execution_options(yield_per=BATCH)
     )
-    return db.session.execute(query)
+    # Plain rows from the connection, in batches (a server-side cursor on PostgreSQL).
+    connection = db.session.connection().execution_options(stream_results=True)
+    return connection.execute(query).yield_per(BATCH)
 
 
 def _profile(row) -> list:
+    """The profile cells of a response, already safe to open (made once per response)."""
     return [
-        row[0], row[1], row[2].isoformat(sep=" ", timespec="seconds") if row[2] else "",
-        row[3], row[4] or "", PHASES.get(row[5], ""), RESPONDENT_ROLES.get(row[6], ""),
-        CAREER_STAGES.get(row[7], ""), SUBJECTS.get(row[8], ""), row[9] or "", row[10] or "",
+        row[0], safe(row[1]), row[2].isoformat(sep=" ", timespec="seconds") if row[2] else "",
+        safe(row[3]), row[4] or "", PHASES.get(row[5], ""), RESPONDENT_ROLES.get(row[6], ""),
+        CAREER_STAGES.get(row[7], ""), SUBJECTS.get(row[8], ""), safe(row[9] or ""), row[10] or "",
     ]  # fmt: skip
 
 
 def long_rows(survey_id: int) -> Iterator[list]:
-    """One row per answer: the respondent's profile, then the question, item and answer."""
+    """One row per answer: the respondent's profile, then the question, item and answer.
+    Every cell is already safe to open (see csv_chunks)."""
     # Loaded here, not passed in: the rows are made while the response streams, after the
     # view's own database session has ended.
     survey = db.session.get(Survey, survey_id)
-    questions = {q.id: q for q in survey.questions}
-    areas = {a.id: a.name for q in questions.values() for a in q.grid_areas}
+    # What each question contributes to every row, worked out once, not per answer.
+    questions = {q.id: (q, safe(q.prompt), [safe(o) for o in q.options]) for q in survey.questions}
+    areas = {a.id: safe(a.name) for q in survey.questions for a in q.grid_areas}
     yield LONG_HEADINGS
+    current, profile = None, None
     for row in _answers(survey):
-        question = questions[row[11]]
-        item, answer, priority = _long_answer(question, row[12], row[13], row[14], row[15], areas)
-        yield [*_profile(row), question.id, question.prompt, item, answer, priority]
+        if row[0] != current:
+            current, profile = row[0], _profile(row)
+        question, prompt, options = questions[row[11]]
+        item, answer, priority = _long_answer(question, options, row, areas)
+        yield [*profile, question.id, prompt, item, answer, priority]
 
 
-def _long_answer(question: Question, item: int, number, text, priority, areas: dict):
+def _long_answer(question: Question, options: list[str], row, areas: dict):
+    item, number, text, priority = row[12], row[13], row[14], row[15]
     match question.kind:
         case "single":
-            return "", question.options[int(number)], ""
+            return "", options[int(number)], ""
         case "multiple":
-            return question.options[item - 1], 1, ""
+            return options[item - 1], 1, ""
         case "needs_grid":
             return areas.get(item, item), int(number), 1 if priority else 0
         case "short_text" | "long_text":
-            return "", text, ""
+            return "", safe(text), ""
         case _:
             return "", _number(question, number), ""
 
@@ -215,13 +223,14 @@ def summary_rows(hub: Hub, filters: Filters) -> Iterator[list]:
         ]  # fmt: skip
 
 
-def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
-    """CSV text in chunks, starting with a byte-order mark so Excel reads it as UTF-8."""
+def csv_chunks(rows: Iterable[list], defused: bool = False) -> Iterator[str]:
+    """CSV text in chunks, starting with a byte-order mark so Excel reads it as UTF-8.
+    Cells are made safe here unless the rows are `defused` already (the long export)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     for n, row in enumerate(rows, start=1):
-        writer.writerow([safe(cell) for cell in row])
+        writer.writerow(row if defused else [safe(cell) for cell in row])
         if n % BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
