@@ -1,9 +1,8 @@
-import io
 from datetime import datetime
 
-import segno
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 
+from hubsurvey import qr
 from hubsurvey.activities import bp, services
 from hubsurvey.activities.forms import ActivityForm
 from hubsurvey.forms import choices
@@ -74,7 +73,7 @@ def show(activity_id: int):
         "activities/show.html",
         activity=activity,
         link=_link(activity),
-        qr_svg=segno.make(_link(activity), error="m").svg_inline(scale=4, dark="#0b0c0c"),
+        qr_svg=qr.svg(_link(activity)),
         feedback=services.live_feedback(activity),
     )
 
@@ -95,10 +94,4 @@ def live(activity_id: int):
 def qr_png(activity_id: int):
     """A large QR code of the feedback link, for the last slide of the session."""
     activity = _activity(activity_id)
-    buffer = io.BytesIO()
-    segno.make(_link(activity), error="m").save(buffer, kind="png", scale=24, border=2)
-    return Response(
-        buffer.getvalue(),
-        mimetype="image/png",
-        headers={"Content-Disposition": f"attachment; filename=feedback-{activity.code}-qr.png"},
-    )
+    return qr.png_download(_link(activity), f"feedback-{activity.code}-qr.png")

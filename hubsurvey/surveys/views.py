@@ -1,9 +1,7 @@
-import io
-
-import segno
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from hubsurvey import qr
 from hubsurvey.extensions import db
 from hubsurvey.forms import choices
 from hubsurvey.htmx import go_to, is_htmx, render
@@ -70,7 +68,7 @@ def show(survey_id: int):
         survey=survey,
         state=services.availability(survey),
         link=_short_link(survey),
-        qr_svg=segno.make(_short_link(survey), error="m").svg_inline(scale=4, dark="#0b0c0c"),
+        qr_svg=qr.svg(_short_link(survey)),
         counts=services.response_counts(survey),
         waves=services.wave_counts(survey),
         changes=impact.confidence_change(survey),
@@ -86,13 +84,7 @@ def show(survey_id: int):
 def qr_png(survey_id: int):
     """A large QR code of the short link, for a slide or a poster."""
     survey = _survey(survey_id)
-    buffer = io.BytesIO()
-    segno.make(_short_link(survey), error="m").save(buffer, kind="png", scale=24, border=2)
-    return Response(
-        buffer.getvalue(),
-        mimetype="image/png",
-        headers={"Content-Disposition": f"attachment; filename=survey-{survey.code}-qr.png"},
-    )
+    return qr.png_download(_short_link(survey), f"survey-{survey.code}-qr.png")
 
 
 @bp.post("/<int:survey_id>/status/<any(open, closed):status>")
