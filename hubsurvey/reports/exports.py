@@ -6,12 +6,14 @@ The columns are described in docs/exports.md."""
 
 import csv
 import io
+import itertools
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 
 import xlsxwriter
+from sqlalchemy import Integer, String, type_coerce
 from sqlalchemy.orm import aliased
 
 from hubsurvey.extensions import db
@@ -70,7 +72,9 @@ def _answers(survey: Survey):
         db.select(
             Response.id,
             Wave.label,
-            Response.submitted_at,
+            # Left as the database gives them: converting a million values costs more than
+            # the query. (Dates come as text from SQLite and as datetimes from PostgreSQL.)
+            type_coerce(Response.submitted_at, String),
             Response.school_name,
             school.urn,
             Response.phase,
@@ -83,7 +87,7 @@ def _answers(survey: Survey):
             Answer.item,
             Answer.number,
             Answer.text,
-            Answer.priority,
+            type_coerce(Answer.priority, Integer),
         )
         .join(Response, Response.id == Answer.response_id)
         .join(Wave, Wave.id == Response.wave_id)
@@ -94,15 +98,24 @@ def _answers(survey: Survey):
         .where(Response.survey_id == survey.id, Response.status == "submitted")
         .order_by(Response.id, Section.position, Question.position, Answer.item)
     )
-    # Plain rows from the connection, in batches (a server-side cursor on PostgreSQL).
-    connection = db.session.connection().execution_options(stream_results=True)
-    return connection.execute(query).yield_per(BATCH)
+    # Plain rows from the connection, a batch at a time (a server-side cursor on PostgreSQL).
+    # The option goes on this statement only: set on the connection, it would outlive it.
+    statement = query.execution_options(stream_results=True)
+    return db.session.connection().execute(statement).partitions(BATCH)
+
+
+def _timestamp(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value[:19]
+    return value.isoformat(sep=" ", timespec="seconds")
 
 
 def _profile(row) -> list:
     """The profile cells of a response, already safe to open (made once per response)."""
     return [
-        row[0], safe(row[1]), row[2].isoformat(sep=" ", timespec="seconds") if row[2] else "",
+        row[0], safe(row[1]), _timestamp(row[2]),
         safe(row[3]), row[4] or "", PHASES.get(row[5], ""), RESPONDENT_ROLES.get(row[6], ""),
         CAREER_STAGES.get(row[7], ""), SUBJECTS.get(row[8], ""), safe(row[9] or ""), row[10] or "",
     ]  # fmt: skip
@@ -115,31 +128,37 @@ def long_rows(survey_id: int) -> Iterator[list]:
     # view's own database session has ended.
     survey = db.session.get(Survey, survey_id)
     # What each question contributes to every row, worked out once, not per answer.
-    questions = {q.id: (q, safe(q.prompt), [safe(o) for o in q.options]) for q in survey.questions}
+    questions = {
+        q.id: (
+            q.kind,
+            safe(q.prompt),
+            [safe(o) for o in q.options],
+            q.kind in ("scale", "rating") or bool(q.settings.get("integer")),
+        )
+        for q in survey.questions
+    }
     areas = {a.id: safe(a.name) for q in survey.questions for a in q.grid_areas}
     yield LONG_HEADINGS
     current, profile = None, None
-    for row in _answers(survey):
-        if row[0] != current:
-            current, profile = row[0], _profile(row)
-        question, prompt, options = questions[row[11]]
-        item, answer, priority = _long_answer(question, options, row, areas)
-        yield [*profile, question.id, prompt, item, answer, priority]
-
-
-def _long_answer(question: Question, options: list[str], row, areas: dict):
-    item, number, text, priority = row[12], row[13], row[14], row[15]
-    match question.kind:
-        case "single":
-            return "", options[int(number)], ""
-        case "multiple":
-            return options[item - 1], 1, ""
-        case "needs_grid":
-            return areas.get(item, item), int(number), 1 if priority else 0
-        case "short_text" | "long_text":
-            return "", safe(text), ""
-        case _:
-            return "", _number(question, number), ""
+    for batch in _answers(survey):
+        for row in batch:
+            if row[0] != current:
+                current, profile = row[0], _profile(row)
+            question_id = row[11]
+            kind, prompt, options, whole = questions[question_id]
+            item, number, text = row[12], row[13], row[14]
+            if kind == "single":
+                item, answer, priority = "", options[int(number)], ""
+            elif kind == "multiple":
+                item, answer, priority = options[item - 1], 1, ""
+            elif kind == "needs_grid":
+                item, answer, priority = areas.get(item, item), int(number), 1 if row[15] else 0
+            elif kind in ("short_text", "long_text"):
+                item, answer, priority = "", safe(text), ""
+            else:
+                answer = "" if number is None else int(number) if whole else number
+                item, priority = "", ""
+            yield [*profile, question_id, prompt, item, answer, priority]
 
 
 def _number(question: Question, value):
@@ -177,7 +196,7 @@ def wide_rows(survey_id: int) -> Iterator[list]:
     multiple = {q.id for q in questions.values() if q.kind == "multiple"}
     yield PROFILE_HEADINGS + [heading for heading, _q, _i in columns]
     current, profile, cells = None, None, {}
-    for row in _answers(survey):
+    for row in (row for batch in _answers(survey) for row in batch):
         if row[0] != current:
             if current is not None:
                 yield _wide_row(profile, cells, columns, multiple)
@@ -229,13 +248,14 @@ def csv_chunks(rows: Iterable[list], defused: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    for n, row in enumerate(rows, start=1):
-        writer.writerow(row if defused else [safe(cell) for cell in row])
-        if n % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    rows = iter(rows if defused else ([safe(cell) for cell in row] for row in rows))
+    while batch := list(itertools.islice(rows, BATCH)):
+        writer.writerows(batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def xlsx_file(rows: Iterable[list], sheet: str) -> str:
