@@ -91,7 +91,6 @@ def _feedback_survey(hub: Hub, activity: Activity) -> Survey:
                 prompt="Which of these did it help you with?",
                 required=False,
                 options=[area.name for area in activity.need_areas],
-                settings={"need_area_ids": [area.id for area in activity.need_areas]},
             )
         )
     return survey
