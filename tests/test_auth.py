@@ -187,3 +187,20 @@ def test_create_user_command_explains_bad_input(runner):
     )
     assert result.exit_code != 0
     assert "at least 12 characters" in result.output
+
+
+def test_next_links_that_a_browser_would_read_as_another_host_are_ignored(client):
+    user = make_user()
+    for target in (
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+    ):
+        response = client.post(
+            f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD}
+        )
+        assert response.headers["Location"] == "/", target
+        client.post("/sign-out")
+    response = client.post("/sign-in?next=/hubs/", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/hubs/"

@@ -98,3 +98,16 @@ def test_the_general_link_sends_schools_to_their_own(app, survey):
     assert response.status_code == 403
     assert "Use your school's own link" in response.text
     assert app.test_client().post(f"/s/{survey.code}/1", data={}).status_code == 403
+
+
+def test_a_school_cannot_relabel_or_add_responses_outside_its_link(app, survey):
+    contact = app.test_client()
+    contact.get(_link(survey, "Hill Primary"))
+    contact.post(f"/s/{survey.code}/1", data=_figures(survey, "30", "70"))
+    assert (
+        contact.post(f"/s/{survey.code}/about-you", data={"school": "Moor Primary"}).status_code
+        == 404
+    )
+    assert contact.post(f"/s/{survey.code}").status_code == 403  # "start again" makes nothing
+    responses = db.session.scalars(db.select(Response)).all()
+    assert [r.school.name for r in responses] == ["Hill Primary"]

@@ -246,6 +246,8 @@ def test_summary_export_matches_the_page_and_suppresses_small_groups(client, hub
     _respond(survey, role="teacher", grid=(1, 2, 3))
     _respond(survey, role="teacher", grid=(2, 2, 3))
     _respond(survey, role="headteacher", grid=(5, 5, 5))
+    for _ in range(2):  # a second small group: one hidden group alone could be worked out
+        _respond(survey, role="mentor", grid=(3, 3, 3))
     url = f"/hubs/{hub.slug}/reports/export/summary.csv?survey={survey.id}&by=role"
     rows = _csv(client.get(url))
     table = {(r[0], r[1]): r for r in rows[1:]}
@@ -281,3 +283,16 @@ def test_another_hubs_survey_cannot_be_exported(client, hub, lead):
 def test_text_that_looks_like_a_formula_is_defused(text):
     assert safe(text) == "'" + text
     assert safe(-5) == -5 and safe(3.5) == 3.5 and safe("plain") == "plain"
+
+
+def test_a_hidden_group_cannot_be_worked_out_from_the_others(hub):
+    hub.smallest_group = 3
+    survey = make_survey(hub)
+    for role, count in (("teacher", 6), ("mentor", 4), ("headteacher", 1)):
+        for _ in range(count):
+            _respond(survey, role=role)
+    rows = needs_summary(hub, Filters(survey=survey, by="role"))
+    early = {r.group: r for r in rows if r.need_area.name == "Early language"}
+    assert early["Headteacher"].suppressed
+    assert early["Mentor"].suppressed  # the next smallest, so total minus teachers hides it
+    assert not early["Teacher"].suppressed

@@ -85,3 +85,26 @@ def test_the_survey_page_lists_waves(app, client):
     sign_in(client, make_user(hubs=[hub]))
     page = client.get(f"/hubs/{hub.slug}/surveys/{survey.id}/").text
     assert "Wave 2 (current)" in page and "Wave 1 (read-only)" in page
+
+
+def test_a_draft_cannot_be_sent_into_a_wave_whose_time_has_passed(app, client):
+    survey = make_survey(make_hub())
+    set_cycle(survey, "weeks", 2)
+    _answer_everything(client, survey)
+    wave = survey.waves[0]
+    wave.next_on = date.today() - timedelta(days=1)  # the next wave is due
+    db.session.commit()
+    grid = survey.questions[0]
+    client.post(f"/s/{survey.code}/1", data={f"q{grid.id}-{a.id}": "5" for a in grid.grid_areas})
+    db.session.expire_all()
+    old = db.session.scalar(db.select(Response))
+    assert {a.number for a in old.answers} == {3}
+    assert len(survey.waves) == 2
+
+
+def test_odd_query_strings_do_not_break_a_section_page(app, client):
+    survey = make_survey(make_hub())
+    client.post(f"/s/{survey.code}")
+    client.post(f"/s/{survey.code}/about-you", data=PROFILE)
+    for query in ("code=x", "number=2", "_external=1", "from=check"):
+        assert client.get(f"/s/{survey.code}/1?{query}").status_code == 200, query

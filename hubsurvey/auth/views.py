@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -21,11 +22,15 @@ def _start_session(user) -> None:
 
 
 def _safe_next() -> str:
+    """Where to go after signing in: a path on this site only, never another host."""
     target = request.args.get("next", "")
-    # Only paths on this site: never //host or a full URL.
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("hubs.index")
+    # Browsers drop tabs and newlines inside URLs, so '/\t/evil' would mean '//evil'.
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return url_for("hubs.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("hubs.index")
+    return target
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

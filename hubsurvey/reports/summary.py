@@ -112,8 +112,24 @@ def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
                 suppressed=small,
             )
         )
+    if protect and filters.by:
+        _protect_by_subtraction(rows)
     _rank(rows)
     return sorted(rows, key=lambda r: (r.group, r.rank or 10**6, r.need_area.position))
+
+
+def _protect_by_subtraction(rows: list[Row]) -> None:
+    """With one group of a breakdown hidden, the total minus the others would reveal it:
+    hide the next smallest group of that need area too."""
+    by_area: dict[int, list[Row]] = {}
+    for row in rows:
+        by_area.setdefault(row.need_area.id, []).append(row)
+    for members in by_area.values():
+        shown = sorted((r for r in members if not r.suppressed), key=lambda r: r.respondents)
+        if len(members) - len(shown) == 1 and shown:
+            smallest = shown[0]
+            smallest.suppressed = True
+            smallest.mean_confidence = smallest.low_share = smallest.priority_share = None
 
 
 def _rank(rows: list[Row]) -> None:

@@ -93,6 +93,7 @@ def resume(survey: Survey, typed_code: str) -> Response | None:
             Response.survey_id == survey.id,
             Response.resume_code == code,
             Response.status == "draft",
+            Response.wave_id == current_wave(survey).id,
         )
     )
 
@@ -133,11 +134,15 @@ def steps(response: Response) -> list[tuple[Section, list[Question]]]:
 
 
 def steps_for(survey: Survey, profile: dict) -> list[tuple[Section, list[Question]]]:
+    # Without profile questions there is nothing to choose by: everyone sees everything.
+    def shown_to(rule: dict) -> bool:
+        return not survey.asks_profile or audience.applies(rule, profile)
+
     result = []
     for section in survey.sections:
-        if not audience.applies(section.audience, profile):
+        if not shown_to(section.audience):
             continue
-        shown = [q for q in section.questions if audience.applies(q.audience, profile)]
+        shown = [q for q in section.questions if shown_to(q.audience)]
         if shown:
             result.append((section, shown))
     return result
@@ -149,7 +154,9 @@ def outside_hub_phases(response: Response) -> bool:
 
 
 def in_current_wave(response: Response) -> bool:
-    return response.wave_id == response.survey.current_wave.id
+    """Whether the response belongs to the wave answers go to now (opening any whose date
+    has come, so a finished round never takes more answers)."""
+    return response.wave_id == current_wave(response.survey).id
 
 
 def _check_can_change(response: Response) -> None:
@@ -166,6 +173,9 @@ def _check_can_change(response: Response) -> None:
 
 def save_profile(response: Response, **profile) -> None:
     """Keep the respondent's profile; answers to questions it no longer shows are removed."""
+    if not response.survey.asks_profile:
+        # Outcomes belong to the school whose link made them; quick feedback asks nobody.
+        raise RespondError("This survey does not ask about you.", 404)
     _check_can_change(response)
     for name, value in profile.items():
         setattr(response, name, value)

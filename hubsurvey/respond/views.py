@@ -52,6 +52,11 @@ def _remember(survey: Survey, response: Response) -> None:
     session.permanent = True
 
 
+def _refuse_school_link(survey: Survey):
+    page = render_template("respond/unavailable.html", survey=survey, state="school-link")
+    abort(make_response(page, 403))
+
+
 def _current_token(survey: Survey) -> str | None:
     return session.get("responses", {}).get(survey.code)
 
@@ -114,6 +119,8 @@ def start(code: str):
 def begin(code: str):
     survey = _survey(code)
     response = _current(survey)
+    if survey.kind == "outcomes":
+        _refuse_school_link(survey)  # only a school's own link makes its response
     if response is None or response.status == "submitted":
         response = services.start(survey, g.activity)
         _remember(survey, response)
@@ -123,6 +130,8 @@ def begin(code: str):
 @bp.route("/<code>/about-you", methods=["GET", "POST"])
 def profile(code: str):
     survey = _survey(code)
+    if not survey.asks_profile:
+        abort(404)
     response = _response_or_start(survey)
     form_class = ProfileForm if survey.anonymous else NamedProfileForm
     form = form_class(obj=response if response.profile_saved else None)
@@ -205,6 +214,8 @@ def section(code: str, number: int):
     if errors:
         return _section_page(survey, response, code, number, request.form, errors)
     if response is None:
+        if survey.kind == "outcomes":
+            _refuse_school_link(survey)
         # Quick feedback starts with its first answer: nothing is stored until then.
         response = services.start(survey, g.activity)
         _remember(survey, response)
@@ -242,8 +253,13 @@ def _section_page(survey, response, code, number, data, errors):
         error_list=_error_list(shown, errors),
         progress=_progress(survey, response, number),
         back_url=back_url,
-        action=url_for("respond.section", code=code, number=number, **request.args),
+        action=url_for("respond.section", code=code, number=number, **_from_check()),
     )
+
+
+def _from_check() -> dict:
+    """Carry 'came from check your answers' to the form's address, and nothing else."""
+    return {"from": "check"} if request.args.get("from") == "check" else {}
 
 
 def _after_save(response: Response) -> str:
