@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import selectinload
+
 from hubsurvey.extensions import db
 from hubsurvey.models import Activity, Hub, Survey
 from hubsurvey.reports.summary import Filters, Row, needs_summary
@@ -20,7 +22,10 @@ def needs_and_activities(hub: Hub, now: datetime | None = None) -> list[Need]:
     """The hub's need areas by need score, each with the activities that target it."""
     now = now or datetime.now()
     activities = db.session.scalars(
-        db.select(Activity).where(Activity.hub_id == hub.id).order_by(Activity.starts_at)
+        db.select(Activity)
+        .where(Activity.hub_id == hub.id)
+        .options(selectinload(Activity.need_areas))  # one query, not one per activity
+        .order_by(Activity.starts_at)
     ).all()
     needs = []
     for row in needs_summary(hub, Filters()):
