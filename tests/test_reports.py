@@ -296,3 +296,17 @@ def test_a_hidden_group_cannot_be_worked_out_from_the_others(hub):
     assert early["Headteacher"].suppressed
     assert early["Mentor"].suppressed  # the next smallest, so total minus teachers hides it
     assert not early["Teacher"].suppressed
+
+
+def test_breakdown_groups_follow_the_apps_own_order(client, hub, lead):
+    survey = make_survey(hub)
+    for role in ("teacher", "headteacher", "ect", "teacher", "headteacher", "ect"):
+        _respond(survey, role=role)
+    rows = needs_summary(hub, Filters(survey=survey, by="role"))
+    assert list(dict.fromkeys(r.group for r in rows)) == [
+        "Early career teacher",
+        "Teacher",
+        "Headteacher",
+    ]
+    page = client.get(f"/hubs/{hub.slug}/reports/needs?survey={survey.id}&by=role").text
+    assert page.index("Early career teacher") < page.index(">Teacher<") < page.index("Headteacher")

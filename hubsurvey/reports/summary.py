@@ -115,7 +115,18 @@ def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
     if protect and filters.by:
         _protect_by_subtraction(rows)
     _rank(rows)
-    return sorted(rows, key=lambda r: (r.group, r.rank or 10**6, r.need_area.position))
+    # Groups in the order the app lists them (phases, roles... as in the forms); schools A-Z.
+    known = list(FACETS[filters.by][2].values()) if filters.by and FACETS[filters.by][2] else []
+    order = {label: i for i, label in enumerate(known)}
+    return sorted(
+        rows,
+        key=lambda r: (
+            order.get(r.group, len(order)),
+            r.group,
+            r.rank or 10**6,
+            r.need_area.position,
+        ),
+    )
 
 
 def _protect_by_subtraction(rows: list[Row]) -> None:

@@ -1,5 +1,6 @@
 import os
 from datetime import date
+from itertools import groupby
 
 from flask import Response, abort, g, render_template, request, send_file, stream_with_context
 from flask_login import current_user
@@ -70,6 +71,8 @@ def needs():
         "reports/_needs.html",
         filters=filters,
         rows=rows,
+        # Groups in the summary's own order (Jinja's groupby would sort them A-Z).
+        groups=[(group, list(members)) for group, members in groupby(rows, lambda r: r.group)],
         surveys=_needs_surveys(),
         schools=_schools(),
         facets=FACETS,
