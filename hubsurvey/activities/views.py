@@ -7,7 +7,7 @@ from hubsurvey.activities import bp, services
 from hubsurvey.activities.forms import ActivityForm
 from hubsurvey.forms import choices
 from hubsurvey.htmx import render
-from hubsurvey.respond.services import partner_schools
+from hubsurvey.hubs.services import current_partners
 
 
 def _activity(activity_id: int):
@@ -29,7 +29,7 @@ def edit(activity_id: int | None = None):
     activity = _activity(activity_id) if activity_id else None
     form = ActivityForm(obj=activity)
     areas = g.hub.hub_type.need_areas
-    schools = partner_schools(g.hub)
+    schools = current_partners(g.hub)
     surveys = services.feedback_surveys(g.hub)
     form.need_areas.choices = choices((a.id, a.name) for a in areas)
     form.schools.choices = choices((s.id, s.name) for s in schools)

@@ -50,6 +50,18 @@ def partner_schools(hub: Hub) -> list[Partnership]:
     )
 
 
+def current_partners(hub: Hub) -> list[School]:
+    """The schools the hub works with now (not those that left), A to Z."""
+    return list(
+        db.session.scalars(
+            db.select(School)
+            .join(Partnership, Partnership.school_id == School.id)
+            .where(Partnership.hub_id == hub.id, Partnership.status != "left")
+            .order_by(func.lower(School.name))
+        )
+    )
+
+
 def status_counts(hub: Hub) -> dict[str, int]:
     rows = db.session.execute(
         db.select(Partnership.status, func.count())

@@ -6,14 +6,14 @@ loses at most the section being typed."""
 import re
 import secrets
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 
 from hubsurvey.extensions import db
+from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import (
     Activity,
     Answer,
     Hub,
-    Partnership,
     Question,
     Response,
     School,
@@ -98,17 +98,6 @@ def resume(survey: Survey, typed_code: str) -> Response | None:
     )
 
 
-def partner_schools(hub: Hub) -> list[School]:
-    return list(
-        db.session.scalars(
-            db.select(School)
-            .join(Partnership, Partnership.school_id == School.id)
-            .where(Partnership.hub_id == hub.id, Partnership.status != "left")
-            .order_by(func.lower(School.name))
-        )
-    )
-
-
 def school_choice(school: School) -> str:
     """How a partner school is offered in the list as the respondent types."""
     return f"{school.name} (URN {school.urn})" if school.urn else school.name
@@ -118,7 +107,7 @@ def match_school(hub: Hub, typed: str) -> tuple[School | None, str]:
     """A partner school from what was typed (its name, its URN, or the offered text); else the
     typed name is kept as written."""
     typed = " ".join(typed.split())
-    schools = partner_schools(hub)
+    schools = current_partners(hub)
     urn = re.search(r"\b(\d{6})\b", typed)
     for school in schools:
         if typed.lower() in (school.name.lower(), school_choice(school).lower()):

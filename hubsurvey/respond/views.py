@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from hubsurvey.extensions import limiter
 from hubsurvey.htmx import go_to, render
+from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import Response, Survey
 from hubsurvey.respond import bp, participants, services
 from hubsurvey.respond.forms import NamedProfileForm, ProfileForm, ResumeForm
@@ -164,7 +165,7 @@ def profile(code: str):
         survey=survey,
         response=response,
         form=form,
-        schools=[services.school_choice(s) for s in services.partner_schools(survey.hub)],
+        schools=[services.school_choice(s) for s in current_partners(survey.hub)],
         progress=_progress(survey, response, 0),
     )
 

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func
 
 from hubsurvey.extensions import db
+from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import (
     Activity,
     Answer,
     GridRow,
     Hub,
-    Partnership,
     Question,
     Response,
     School,
@@ -239,12 +239,7 @@ def school_progress(survey: Survey) -> dict:
         .tuples()
         .all()
     )
-    partners = db.session.scalars(
-        db.select(School)
-        .join(Partnership, Partnership.school_id == School.id)
-        .where(Partnership.hub_id == survey.hub_id, Partnership.status != "left")
-        .order_by(func.lower(School.name))
-    ).all()
+    partners = current_partners(survey.hub)
     partner_ids = {school.id for school in partners}
     return {
         "responded": [(s, per_school[s.id]) for s in partners if s.id in per_school],
@@ -292,12 +287,7 @@ def school_links(survey: Survey) -> list[tuple[School, SchoolLink | None]]:
         link.school_id: link
         for link in db.session.scalars(db.select(SchoolLink).where(SchoolLink.survey == survey))
     }
-    partners = db.session.scalars(
-        db.select(School)
-        .join(Partnership, Partnership.school_id == School.id)
-        .where(Partnership.hub_id == survey.hub_id, Partnership.status != "left")
-        .order_by(func.lower(School.name))
-    )
+    partners = current_partners(survey.hub)
     return [(school, links.get(school.id)) for school in partners]
 
 
