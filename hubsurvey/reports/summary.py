@@ -97,7 +97,7 @@ def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
         )
     }
     protect = _protects_small_groups(hub, filters)
-    labels = _group_labels(hub, filters.by)
+    labels = _group_labels(filters.by, {r[5] for r in results} if filters.by else set())
     rows = []
     for area_id, count, mean, low, priority, *group in results:
         small = protect and count < hub.smallest_group
@@ -167,11 +167,13 @@ def _protects_small_groups(hub: Hub, filters: Filters) -> bool:
     )
 
 
-def _group_labels(hub: Hub, by: str | None):
+def _group_labels(by: str | None, values_seen: set):
     if by is None:
         return lambda value: None
     if by == "school":
-        names = dict(db.session.execute(db.select(School.id, School.name)).tuples().all())
+        # Only the schools in these results, not every school in the database.
+        query = db.select(School.id, School.name).where(School.id.in_(values_seen - {None}))
+        names = dict(db.session.execute(query).tuples().all())
         return lambda value: names.get(value, "School not on the list")
     values = FACETS[by][2]
     return lambda value: values.get(value, "Not given")
