@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bench.data import Dataset, build_database, make_app  # noqa: E402
 from hubsurvey.extensions import db  # noqa: E402
 from hubsurvey.models import Hub, Survey  # noqa: E402
-from hubsurvey.reports.exports import csv_chunks, long_rows  # noqa: E402
+from hubsurvey.reports.exports import long_csv  # noqa: E402
 from hubsurvey.reports.summary import Filters, needs_summary  # noqa: E402
 
 # (responses, budget in ms) for the needs summary.
@@ -172,7 +172,7 @@ def export_only(db_path: str, survey_id: str, out_path: str) -> None:
         baseline_mb = memory_mb("VmRSS")
         started = perf_counter()
         with open(out_path, "w", encoding="utf-8", newline="") as out:
-            for chunk in csv_chunks(long_rows(int(survey_id)), defused=True):
+            for chunk in long_csv(int(survey_id)):
                 out.write(chunk)
         seconds = perf_counter() - started
     peak_mb = memory_mb("VmHWM")

@@ -10,7 +10,7 @@ from factories import make_hub, make_school, make_survey, make_user, sign_in
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, ExportRecord, Response
-from hubsurvey.reports.exports import safe
+from hubsurvey.reports.exports import csv_chunks, long_rows, safe
 from hubsurvey.reports.summary import Filters, needs_summary
 from hubsurvey.surveys.waves import current_wave, open_next_wave
 
@@ -100,11 +100,27 @@ def test_the_needs_summary_figures_worked_out_by_hand(hub):
     assert phonics.need_score == pytest.approx(50 * 0 + 50 * 1 / 3)
     assert reading.need_score == pytest.approx(50 * 1 / 3 + 0)
     assert early.rank == 1
-    assert {phonics.rank, reading.rank} == {2, 3}  # a tie, in framework order
+    assert phonics.rank == reading.rank == 2  # a tie shares its rank
+
+
+def test_tied_need_scores_share_a_rank_and_the_next_rank_is_skipped(hub):
+    survey = make_survey(hub)
+    _respond(survey, grid=(1, 1, 5), priorities=(2,))
+    _respond(survey, grid=(5, 5, 5))
+    rows = _by_area(needs_summary(hub, Filters(survey=survey)))
+    # Early language and phonics: half low, none first; reading: none low, half first.
+    assert [r.need_score for r in rows.values()] == [25, 25, 25]
+    assert [r.rank for r in rows.values()] == [1, 1, 1]
+    other = make_survey(hub)
+    _respond(other, grid=(1, 1, 5), priorities=(0, 1))
+    _respond(other, grid=(5, 5, 5), priorities=(2,))
+    rows = _by_area(needs_summary(hub, Filters(survey=other)))
+    assert [r.need_score for r in rows.values()] == [50, 50, 25]
+    assert [r.rank for r in rows.values()] == [1, 1, 3]
 
 
 def test_filters_breakdowns_and_waves(hub):
-    survey = make_survey(hub)
+    survey = make_survey(hub, anonymous=False)  # named: no figure is held back
     hill = make_school(hub, "Hill Primary")
     _respond(survey, role="teacher", school=hill, grid=(1, 1, 1))
     _respond(survey, role="teacher", grid=(3, 3, 3))
@@ -123,7 +139,7 @@ def test_filters_breakdowns_and_waves(hub):
     by_role = needs_summary(hub, Filters(survey=survey, by="role"))
     groups = {(r.group, r.need_area.name): r for r in by_role}
     assert groups[("Teacher", "Early language")].respondents == 3
-    assert groups[("Headteacher", "Early language")].suppressed  # 1 person, fewer than 2
+    assert groups[("Headteacher", "Early language")].respondents == 1
 
 
 def test_small_groups_are_suppressed_in_anonymous_surveys_only(hub):
@@ -238,6 +254,34 @@ def test_long_export_has_a_row_per_answer_in_csv_and_xlsx(client, hub, lead):
     book.close()
 
 
+def test_the_long_csv_holds_exactly_the_cells_of_the_long_rows(client, hub, lead):
+    """long_csv encodes repeated cells once; its file must be the generic writer's, byte for
+    byte, whatever the text holds."""
+    survey = make_survey(hub)
+    awkward = 'He said "yes, please",\nthen left; -1 =2 £5 café'
+    _respond(
+        survey,
+        school=make_school(hub, "St Mary's, Leeds"),
+        extra={
+            "Years in phase?": [(0, 0, None)],
+            "Formats?": [(1, 1, None), (2, 1, None), (3, 1, None)],
+            "Confidence with phonics?": [(0, 4, None)],
+            "How supported do you feel?": [(0, 0, None)],
+            "Pupils in your class?": [(0, 28, None)],
+            "One word for your school?": [(0, None, "")],
+            "What would help?": [(0, None, awkward)],
+        },
+    )
+    _respond(survey, role="headteacher", extra={"What would help?": [(0, None, "+44 113")]})
+    url = f"/hubs/{hub.slug}/reports/export/responses-long.csv?survey={survey.id}"
+    text = client.get(url).data.decode("utf-8")
+    assert text == "".join(csv_chunks(long_rows(survey.id)))
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert len(rows) == 1 + 2 * 3 + 1 + 3 + 5 + 1  # heading, grids, then one of each kind
+    assert [r[-2] for r in rows if r[-4] == "What would help?"] == [awkward, "'+44 113"]
+    assert {r[3] for r in rows[1:]} == {"St Mary's, Leeds", "Elsewhere School"}
+
+
 def test_summary_export_matches_the_page_and_suppresses_small_groups(client, hub, lead):
     hub.smallest_group = 3
     db.session.commit()
@@ -296,6 +340,41 @@ def test_a_hidden_group_cannot_be_worked_out_from_the_others(hub):
     assert early["Headteacher"].suppressed
     assert early["Mentor"].suppressed  # the next smallest, so total minus teachers hides it
     assert not early["Teacher"].suppressed
+
+
+def test_a_filtered_view_is_hidden_when_the_view_without_the_filter_would_give_away_a_few(hub):
+    hub.smallest_group = 3
+    survey = make_survey(hub)
+    for role, count in (("teacher", 5), ("mentor", 2)):
+        for _ in range(count):
+            _respond(survey, role=role, phase="primary")
+
+    def shown(filters):
+        return not any(r.suppressed for r in needs_summary(hub, filters))
+
+    # All 7 less the 5 teachers would be the 2 mentors' answers.
+    assert not shown(Filters(survey=survey, values={"role": "teacher"}))
+    assert shown(Filters(survey=survey, values={"phase": "primary"}))  # leaves no one out
+    assert shown(Filters(survey=survey))
+
+    # A second wave of 1: the first wave alone would give it away.
+    _respond(survey, wave=open_next_wave(survey), role="teacher")
+    assert not shown(Filters(survey=survey, wave_id=survey.waves[0].id))
+    # Another anonymous survey of 2: this survey alone, against the whole hub, would too.
+    for _ in range(2):
+        _respond(make_survey(hub))
+    assert not shown(Filters(survey=survey))
+    assert shown(Filters())  # the whole hub: nothing wider to subtract from
+
+
+def test_named_surveys_are_not_protected_from_subtraction(hub):
+    hub.smallest_group = 3
+    survey = make_survey(hub)
+    for _ in range(4):
+        _respond(survey)
+    for _ in range(2):
+        _respond(make_survey(hub, anonymous=False))  # shown in full on its own page anyway
+    assert not any(r.suppressed for r in needs_summary(hub, Filters(survey=survey)))
 
 
 def test_breakdown_groups_follow_the_apps_own_order(client, hub, lead):

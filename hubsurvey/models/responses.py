@@ -114,12 +114,17 @@ class Answer(db.Model):
     (item = the need area's id, number = confidence, priority = named as a priority)."""
 
     __tablename__ = "answer"
+    __table_args__ = (
+        # Everything the needs summary reads from an answer, in need-area order: the summary
+        # is read from this index alone, without a sort (see reports.summary).
+        Index("ix_answer_tally", "question_id", "item", "response_id", "number", "priority"),
+    )
 
     response_id: Mapped[int] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
     )
     question_id: Mapped[int] = mapped_column(
-        ForeignKey("question.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
     )
     item: Mapped[int] = mapped_column(primary_key=True, default=0)
     number: Mapped[float | None] = mapped_column(Float)

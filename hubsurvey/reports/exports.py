@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 
 import xlsxwriter
-from sqlalchemy import Integer, String, type_coerce
 from sqlalchemy.orm import aliased
 
 from hubsurvey.extensions import db
@@ -65,16 +64,16 @@ def record(hub: Hub, user: User, survey: Survey | None, what: str, fmt: str, fil
     db.session.commit()
 
 
-def _answers(survey: Survey):
-    """Every sent answer of the survey, in response order, with what the export needs."""
+def _answers(survey: Survey) -> Iterator[list[tuple]]:
+    """Every sent answer of the survey, in response order, with what the export needs, in
+    batches of plain tuples straight from the database driver: a million answers made into
+    SQLAlchemy rows would cost more than the query itself."""
     school = aliased(School)
     query = (
         db.select(
             Response.id,
             Wave.label,
-            # Left as the database gives them: converting a million values costs more than
-            # the query. (Dates come as text from SQLite and as datetimes from PostgreSQL.)
-            type_coerce(Response.submitted_at, String),
+            Response.submitted_at,  # text from SQLite, a datetime from PostgreSQL
             Response.school_name,
             school.urn,
             Response.phase,
@@ -87,7 +86,7 @@ def _answers(survey: Survey):
             Answer.item,
             Answer.number,
             Answer.text,
-            type_coerce(Answer.priority, Integer),
+            Answer.priority,  # 0 or 1 from SQLite, a bool from PostgreSQL
         )
         .join(Response, Response.id == Answer.response_id)
         .join(Wave, Wave.id == Response.wave_id)
@@ -98,10 +97,19 @@ def _answers(survey: Survey):
         .where(Response.survey_id == survey.id, Response.status == "submitted")
         .order_by(Response.id, Section.position, Question.position, Answer.item)
     )
-    # Plain rows from the connection, a batch at a time (a server-side cursor on PostgreSQL).
-    # The option goes on this statement only: set on the connection, it would outlive it.
-    statement = query.execution_options(stream_results=True)
-    return db.session.connection().execute(statement).partitions(BATCH)
+    connection = db.session.connection()
+    # The only values are the survey's id and a constant, so they can be written into the SQL.
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    driver = connection.connection.dbapi_connection
+    # On PostgreSQL a named cursor is a server-side one: rows come a batch at a time.
+    named = connection.dialect.name == "postgresql"
+    cursor = driver.cursor(name="answers_export") if named else driver.cursor()
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(BATCH):
+            yield batch
+    finally:
+        cursor.close()
 
 
 def _timestamp(value) -> str:
@@ -121,9 +129,10 @@ def _profile(row) -> list:
     ]  # fmt: skip
 
 
-def long_rows(survey_id: int) -> Iterator[list]:
-    """One row per answer: the respondent's profile, then the question, item and answer.
-    Every cell is already safe to open (see csv_chunks)."""
+def _long_parts(survey_id: int) -> Iterator[tuple]:
+    """Each answer as (profile, question, item, answer, priority), every cell safe to open.
+    The profile list is shared by a response's answers and the question tuple by every answer
+    to the question, so that long_csv can encode each of them once."""
     # Loaded here, not passed in: the rows are made while the response streams, after the
     # view's own database session has ended.
     survey = db.session.get(Survey, survey_id)
@@ -131,34 +140,78 @@ def long_rows(survey_id: int) -> Iterator[list]:
     questions = {
         q.id: (
             q.kind,
-            safe(q.prompt),
+            (q.id, safe(q.prompt)),
             [safe(o) for o in q.options],
             q.kind in ("scale", "rating") or bool(q.settings.get("integer")),
         )
         for q in survey.questions
     }
     areas = {a.id: safe(a.name) for q in survey.questions for a in q.grid_areas}
-    yield LONG_HEADINGS
     current, profile = None, None
     for batch in _answers(survey):
         for row in batch:
             if row[0] != current:
                 current, profile = row[0], _profile(row)
-            question_id = row[11]
-            kind, prompt, options, whole = questions[question_id]
+            kind, question, options, whole = questions[row[11]]
             item, number, text = row[12], row[13], row[14]
             if kind == "single":
-                item, answer, priority = "", options[int(number)], ""
+                yield profile, question, "", options[int(number)], ""
             elif kind == "multiple":
-                item, answer, priority = options[item - 1], 1, ""
+                yield profile, question, options[item - 1], 1, ""
             elif kind == "needs_grid":
-                item, answer, priority = areas.get(item, item), int(number), 1 if row[15] else 0
+                yield profile, question, areas.get(item, item), int(number), 1 if row[15] else 0
             elif kind in ("short_text", "long_text"):
-                item, answer, priority = "", safe(text), ""
+                yield profile, question, "", safe(text), ""
             else:
                 answer = "" if number is None else int(number) if whole else number
-                item, priority = "", ""
-            yield [*profile, question_id, prompt, item, answer, priority]
+                yield profile, question, "", answer, ""
+
+
+def long_rows(survey_id: int) -> Iterator[list]:
+    """One row per answer: the respondent's profile, then the question, item and answer."""
+    yield LONG_HEADINGS
+    for profile, question, item, answer, priority in _long_parts(survey_id):
+        yield [*profile, *question, item, answer, priority]
+
+
+def long_csv(survey_id: int) -> Iterator[str]:
+    """long_rows as CSV text, in chunks. The csv module encodes a response's profile once and
+    each question and item once, not on every answer's row, so a million answers take seconds."""
+    encode = _cell_encoder()
+    lines = ["\ufeff" + encode(*LONG_HEADINGS) + "\r\n"]
+    last_profile, profile_text, questions, items = None, "", {}, {}
+    for profile, question, item, answer, priority in _long_parts(survey_id):
+        if profile is not last_profile:
+            last_profile, profile_text = profile, encode(*profile)
+        if question not in questions:
+            questions[question] = encode(*question)
+        if item not in items:
+            items[item] = encode(item)
+        answer = encode(answer) if isinstance(answer, str) else answer
+        lines.append(f"{profile_text},{questions[question]},{items[item]},{answer},{priority}\r\n")
+        if len(lines) == BATCH:
+            yield "".join(lines)
+            lines.clear()
+    if lines:
+        yield "".join(lines)
+
+
+def _cell_encoder():
+    """encode(*cells): the cells as one CSV line without its line ending, as csv_chunks
+    writes them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="")
+
+    def encode(*cells) -> str:
+        if cells == ("",):
+            return ""  # the csv module writes a lone empty cell as ""
+        writer.writerow(cells)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    return encode
 
 
 def _number(question: Question, value):
@@ -242,13 +295,12 @@ def summary_rows(hub: Hub, filters: Filters) -> Iterator[list]:
         ]  # fmt: skip
 
 
-def csv_chunks(rows: Iterable[list], defused: bool = False) -> Iterator[str]:
-    """CSV text in chunks, starting with a byte-order mark so Excel reads it as UTF-8.
-    Cells are made safe here unless the rows are `defused` already (the long export)."""
+def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
+    """CSV text in chunks, starting with a byte-order mark so Excel reads it as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    rows = iter(rows if defused else ([safe(cell) for cell in row] for row in rows))
+    rows = ([safe(cell) for cell in row] for row in rows)
     while batch := list(itertools.islice(rows, BATCH)):
         writer.writerows(batch)
         yield buffer.getvalue()

@@ -3,7 +3,7 @@
 Aggregated in SQL, one row per need area (and group): the cost grows with the number of
 groups shown, not with the number of answers."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, case, func
 
@@ -55,56 +55,25 @@ class Row:
 
 def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
     """One row per need area (per group, with a breakdown), ranked by need score within
-    each group. Figures on fewer than the hub's smallest group are suppressed when any
-    survey summarised is anonymous."""
-    conditions = [
-        Response.status == "submitted",
-        Question.kind == "needs_grid",
-        Survey.hub_id == hub.id,
-        Survey.kind == "needs",
-    ]
-    if filters.survey is not None:
-        conditions.append(Survey.id == filters.survey.id)
-    if filters.wave_id:
-        conditions.append(Response.wave_id == filters.wave_id)
-    for name, value in filters.values.items():
-        column = FACETS[name][1]
-        conditions.append(column == (int(value) if name == "school" else value))
-    group_column = FACETS[filters.by][1] if filters.by else None
-    columns = [
-        Answer.item,
-        func.count(Answer.response_id),
-        func.avg(Answer.number),
-        func.sum(case((Answer.number <= 2, 1), else_=0)),
-        func.sum(case((Answer.priority.is_(True), 1), else_=0)),
-    ]
-    if group_column is not None:
-        columns.append(group_column)
-    query = (
-        db.select(*columns)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Question, Question.id == Answer.question_id)
-        .join(Section, Section.id == Question.section_id)
-        .join(Survey, Survey.id == Section.survey_id)
-        .where(and_(*conditions))
-        .group_by(Answer.item, *([group_column] if group_column is not None else []))
-    )
-    results = db.session.execute(query).all()
+    each group. When any survey summarised is anonymous, figures resting on fewer than the
+    hub's smallest group are suppressed, and so are figures that would let someone work out
+    such a small group by subtraction (see _hidden)."""
+    tallies = _tally(filters, _grid_ids(hub, filters.survey))
+    hidden = _hidden(hub, filters, tallies) if _protects_small_groups(hub, filters) else set()
     areas = {
         a.id: a
         for a in db.session.scalars(
-            db.select(NeedArea).where(NeedArea.id.in_({r[0] for r in results}))
+            db.select(NeedArea).where(NeedArea.id.in_({area_id for area_id, _group in tallies}))
         )
     }
-    protect = _protects_small_groups(hub, filters)
-    labels = _group_labels(filters.by, {r[5] for r in results} if filters.by else set())
+    labels = _group_labels(filters.by, {group for _area, group in tallies})
     rows = []
-    for area_id, count, mean, low, priority, *group in results:
-        small = protect and count < hub.smallest_group
+    for (area_id, group), (count, mean, low, priority) in tallies.items():
+        small = (area_id, group) in hidden
         rows.append(
             Row(
                 need_area=areas[area_id],
-                group=labels(group[0]) if group else "",
+                group=labels(group) if filters.by else "",
                 respondents=count,
                 mean_confidence=None if small else float(mean),
                 low_share=None if small else low / count,
@@ -112,8 +81,6 @@ def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
                 suppressed=small,
             )
         )
-    if protect and filters.by:
-        _protect_by_subtraction(rows)
     _rank(rows)
     # Groups in the order the app lists them (phases, roles... as in the forms); schools A-Z.
     known = list(FACETS[filters.by][2].values()) if filters.by and FACETS[filters.by][2] else []
@@ -129,21 +96,102 @@ def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
     )
 
 
-def _protect_by_subtraction(rows: list[Row]) -> None:
-    """With one group of a breakdown hidden, the total minus the others would reveal it:
-    hide the next smallest group of that need area too."""
-    by_area: dict[int, list[Row]] = {}
-    for row in rows:
-        by_area.setdefault(row.need_area.id, []).append(row)
-    for members in by_area.values():
-        shown = sorted((r for r in members if not r.suppressed), key=lambda r: r.respondents)
-        if len(members) - len(shown) == 1 and shown:
-            smallest = shown[0]
-            smallest.suppressed = True
-            smallest.mean_confidence = smallest.low_share = smallest.priority_share = None
+Tallies = dict[tuple[int, object], tuple[int, float, int, int]]
+
+
+def _tally(filters: Filters, grid_ids: list[int]) -> Tallies:
+    """(need area id, group value) -> (respondents, mean confidence, how many low, how many
+    priority) over the answers to these needs grids, aggregated in the database."""
+    # The grids' ids, not a join, so the answers are read from their covering index alone.
+    conditions = [
+        Answer.question_id.in_(grid_ids),
+        Response.status == "submitted",
+    ]
+    if filters.wave_id:
+        conditions.append(Response.wave_id == filters.wave_id)
+    for name, value in filters.values.items():
+        column = FACETS[name][1]
+        conditions.append(column == (int(value) if name == "school" else value))
+    group = [FACETS[filters.by][1]] if filters.by else []
+    query = (
+        db.select(
+            Answer.item,
+            *group,
+            func.count(Answer.response_id),
+            func.avg(Answer.number),
+            func.sum(case((Answer.number <= 2, 1), else_=0)),
+            func.sum(case((Answer.priority.is_(True), 1), else_=0)),
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .where(and_(*conditions))
+        .group_by(*group, Answer.item)
+    )
+    return {
+        (row[0], row[1] if group else None): tuple(row[-4:]) for row in db.session.execute(query)
+    }
+
+
+def _grid_ids(hub: Hub, survey: Survey | None, anonymous_only: bool = False) -> list[int]:
+    """The needs grids summarised: the survey's, or those of the hub's needs surveys."""
+    query = (
+        db.select(Question.id)
+        .join(Section, Section.id == Question.section_id)
+        .join(Survey, Survey.id == Section.survey_id)
+        .where(Survey.hub_id == hub.id, Survey.kind == "needs", Question.kind == "needs_grid")
+        .order_by(Question.id)
+    )
+    if survey is not None:
+        query = query.where(Survey.id == survey.id)
+    if anonymous_only:
+        query = query.where(Survey.anonymous.is_(True))
+    return list(db.session.scalars(query))
+
+
+def _hidden(hub: Hub, filters: Filters, tallies: Tallies) -> set[tuple[int, object]]:
+    """The (need area, group) figures not to show:
+    - those resting on fewer respondents than the hub's smallest group;
+    - those differing from the same figure without one of the filters (another view the
+      hub lead can open) by fewer than that: the difference would show the few left out;
+    - in a breakdown where just one group of a need area is hidden, the next smallest too,
+      or the total minus the others would show it."""
+    smallest = hub.smallest_group
+    hidden = {key for key, (count, *_rest) in tallies.items() if count < smallest}
+    for wider, grid_ids in _wider_views(hub, filters):
+        wider_counts = _tally(wider, grid_ids)
+        for key, (count, *_rest) in tallies.items():
+            if 0 < wider_counts.get(key, (count,))[0] - count < smallest:
+                hidden.add(key)
+    if filters.by:
+        groups: dict[int, list] = {}
+        for (area_id, group), (count, *_rest) in tallies.items():
+            groups.setdefault(area_id, []).append((count, (area_id, group)))
+        for members in groups.values():
+            shown = sorted(m for m in members if m[1] not in hidden)
+            if len(members) - len(shown) == 1 and shown:
+                hidden.add(shown[0][1])
+    return hidden
+
+
+def _wider_views(hub: Hub, filters: Filters) -> list[tuple[Filters, list[int]]]:
+    """The same summary with one filter taken off, for each filter that narrows it, with the
+    grids it reads. Without the survey, that is the hub's other anonymous surveys too: the
+    answers to named surveys are shown in full anyway."""
+    grids = _grid_ids(hub, filters.survey)
+    views = []
+    if filters.survey is not None:
+        others = set(_grid_ids(hub, None, anonymous_only=True)) - set(grids)
+        if others:
+            views.append((replace(filters, survey=None, wave_id=None), [*grids, *others]))
+    if filters.wave_id and (filters.survey is None or len(filters.survey.waves) > 1):
+        views.append((replace(filters, wave_id=None), grids))
+    for name in filters.values:
+        others = {k: v for k, v in filters.values.items() if k != name}
+        views.append((replace(filters, values=others), grids))
+    return views
 
 
 def _rank(rows: list[Row]) -> None:
+    """1 for the highest need score in each group; equal scores share a rank (1, 2, 2, 4)."""
     groups: dict[str, list[Row]] = {}
     for row in rows:
         groups.setdefault(row.group, []).append(row)
@@ -151,8 +199,10 @@ def _rank(rows: list[Row]) -> None:
         scored = sorted(
             (r for r in members if r.need_score is not None), key=lambda r: -r.need_score
         )
-        for rank, row in enumerate(scored, start=1):
-            row.rank = rank
+        for place, row in enumerate(scored, start=1):
+            before = scored[place - 2] if place > 1 else None
+            tied = before is not None and round(before.need_score, 6) == round(row.need_score, 6)
+            row.rank = before.rank if tied else place
 
 
 def _protects_small_groups(hub: Hub, filters: Filters) -> bool:
