@@ -342,7 +342,9 @@ def test_a_hidden_group_cannot_be_worked_out_from_the_others(hub):
     assert not early["Teacher"].suppressed
 
 
-def test_a_filtered_view_is_hidden_when_the_view_without_the_filter_would_give_away_a_few(hub):
+def test_a_filtered_view_is_hidden_when_the_view_without_the_filter_would_give_away_a_few(
+    client, hub, lead
+):
     hub.smallest_group = 3
     survey = make_survey(hub)
     for role, count in (("teacher", 5), ("mentor", 2)):
@@ -354,6 +356,8 @@ def test_a_filtered_view_is_hidden_when_the_view_without_the_filter_would_give_a
 
     # All 7 less the 5 teachers would be the 2 mentors' answers.
     assert not shown(Filters(survey=survey, values={"role": "teacher"}))
+    page = client.get(f"/hubs/{hub.slug}/reports/needs?survey={survey.id}&role=teacher").text
+    assert "it would give away a group of fewer than 3" in page
     assert shown(Filters(survey=survey, values={"phase": "primary"}))  # leaves no one out
     assert shown(Filters(survey=survey))
 
