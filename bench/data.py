@@ -106,7 +106,7 @@ def build_database(path: Path, responses: int, seed: int = 1) -> Dataset:
     `responses` submitted responses to it."""
     app = make_app(path)
     with app.app_context():
-        _migrate_quietly()
+        migrate_quietly()
         load_reference_data()
         survey = _create_survey()
         answers = _insert_responses(survey, responses, random.Random(seed))
@@ -116,7 +116,7 @@ def build_database(path: Path, responses: int, seed: int = 1) -> Dataset:
     return dataset
 
 
-def _migrate_quietly() -> None:
+def migrate_quietly() -> None:
     """Create the tables, without Alembic's progress lines among the results."""
     logging.disable(logging.INFO)
     try:

@@ -1,6 +1,7 @@
 """Performance figures against the design's budgets: the needs summary on 10,000 and
-100,000 responses, and the long CSV export of 1,000,000 answers. Prints plain lines for
-reports; asserts nothing. Run from the repository root (`make bench`):
+100,000 responses, the long CSV export of 1,000,000 answers, and teachers sending feedback
+to gunicorn (bench/load.py). Prints plain lines for reports; asserts nothing. Run from the
+repository root (`make bench`):
 
     .venv/bin/python bench/run.py
 
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.data import Dataset, build_database, make_app  # noqa: E402
+from bench.load import bench_load  # noqa: E402
 from hubsurvey.extensions import db  # noqa: E402
 from hubsurvey.models import Hub, Survey  # noqa: E402
 from hubsurvey.reports.exports import long_csv  # noqa: E402
@@ -64,6 +66,7 @@ def main() -> None:
         for (_responses, budget), dataset in zip(SUMMARY_CASES, summary_sets, strict=True):
             bench_summary(dataset, budget)
         bench_export(export_set, folder)
+        bench_load(folder)
     print(f"total run time {perf_counter() - started:.0f} s")
 
 

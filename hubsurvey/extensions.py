@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,7 +28,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep what they hold after a commit: a session lives for one request, and reloading
+# every object after each commit was most of the time a teacher's feedback took to save.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -69,6 +71,26 @@ def _read_static_files_whole(response):
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def reading_first() -> None:
+    """Call first in a post that reads and checks a good deal before it writes: on SQLite its
+    reading then takes no lock, so other writers are not held up by it. It must call
+    start_writing() before its first write."""
+    g.reading_first = True
+
+
+def start_writing() -> None:
+    """Turn the read transaction begun after reading_first() into one holding SQLite's write
+    lock (waiting for it if need be). What was read before may have changed since: refresh
+    what the writes depend on."""
+    if not g.pop("reading_first", False):
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        # Behind SQLAlchemy's back, so the objects already loaded stay loaded.
+        connection.exec_driver_sql("COMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _tune_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and write transactions that take the lock up front."""
 
@@ -88,8 +110,9 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection) -> None:
         # A request that may write, and every command, takes the write lock when its
         # transaction starts: upgrading a read transaction later can fail at once with
-        # "database is locked" instead of waiting. Page views read a WAL snapshot and never wait.
-        if has_request_context() and request.method in SAFE_METHODS:
+        # "database is locked" instead of waiting. Page views read a WAL snapshot and never
+        # wait; so do the busiest posts until they write (see reading_first).
+        if has_request_context() and (request.method in SAFE_METHODS or g.get("reading_first")):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -11,7 +11,7 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
-from hubsurvey.extensions import limiter
+from hubsurvey.extensions import db, limiter, reading_first, start_writing
 from hubsurvey.htmx import go_to, render
 from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import Response, Survey
@@ -181,6 +181,8 @@ def phase_check(code: str):
 
 @bp.route("/<code>/<int:number>", methods=["GET", "POST"])
 def section(code: str, number: int):
+    if request.method == "POST":
+        reading_first()  # the checks below take no lock; the saving does
     survey = _survey(code)
     response = _current(survey)
     if response is None and not (number == 1 and not survey.asks_profile):
@@ -214,6 +216,9 @@ def section(code: str, number: int):
         errors.update(reading.field_errors or {})
     if errors:
         return _section_page(survey, response, code, number, request.form, errors)
+    start_writing()
+    if response is not None:
+        db.session.refresh(response)  # as it is now, under the lock
     if response is None:
         if survey.kind == "outcomes":
             _refuse_school_link(survey)
