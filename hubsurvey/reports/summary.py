@@ -117,7 +117,7 @@ def _tally(filters: Filters, grid_ids: list[int]) -> Tallies:
         db.select(
             Answer.item,
             *group,
-            func.count(Answer.response_id),
+            func.count(),
             func.avg(Answer.number),
             func.sum(case((Answer.number <= 2, 1), else_=0)),
             func.sum(case((Answer.priority.is_(True), 1), else_=0)),
