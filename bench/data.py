@@ -108,7 +108,7 @@ def build_database(path: Path, responses: int, seed: int = 1) -> Dataset:
     with app.app_context():
         migrate_quietly()
         load_reference_data()
-        survey = _create_survey()
+        survey = create_survey(NEEDS_SURVEY, HUB_TYPE, anonymous=True)
         answers = _insert_responses(survey, responses, random.Random(seed))
         dataset = Dataset(path, survey.hub_id, survey.id, responses, answers)
         db.session.remove()
@@ -125,19 +125,19 @@ def migrate_quietly() -> None:
         logging.disable(logging.NOTSET)
 
 
-def _create_survey() -> Survey:
-    hub_type = db.session.scalar(db.select(HubType).where(HubType.slug == HUB_TYPE))
-    hub = save_hub(
-        None, name="Bench Teaching School Hub", hub_type_id=hub_type.id, area="", phases=[]
-    )
+def create_survey(spec: dict, hub_type_slug: str, **fields) -> Survey:
+    """An open survey made from `spec` (the template format) in a new hub of that type,
+    with its first wave open."""
+    hub_type = db.session.scalar(db.select(HubType).where(HubType.slug == hub_type_slug))
+    hub = save_hub(None, name=f"Bench {hub_type.name}", hub_type_id=hub_type.id, area="", phases=[])
     survey = Survey(
         hub=hub,
-        title=NEEDS_SURVEY["title"],
+        title=spec["title"],
         code=new_code(),
         status="open",
-        anonymous=True,
         privacy_notice=f"{hub.name} runs this survey.",
-        sections=build_sections(NEEDS_SURVEY, hub.hub_type),
+        sections=build_sections(spec, hub.hub_type),
+        **fields,
     )
     db.session.add(survey)
     db.session.commit()

@@ -28,14 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.data import make_app, migrate_quietly
-from hubsurvey.admin.services import load_reference_data, save_hub
+from bench.data import HUB_TYPE, create_survey, make_app, migrate_quietly
+from hubsurvey.admin.services import load_reference_data
 from hubsurvey.extensions import db
-from hubsurvey.models import HubType, Survey
 from hubsurvey.surveys.questions import field_name
-from hubsurvey.surveys.services import new_code
-from hubsurvey.surveys.survey_templates import build_sections
-from hubsurvey.surveys.waves import current_wave
 
 WORKERS = 4  # as README.md's production command
 SECRET = "bench"
@@ -117,21 +113,7 @@ def _feedback_survey(path: Path) -> tuple[str, dict]:
     with app.app_context():
         migrate_quietly()
         load_reference_data()
-        hub_type = db.session.scalar(db.select(HubType).order_by(HubType.id))
-        hub = save_hub(None, name="Bench Hub", hub_type_id=hub_type.id, area="", phases=[])
-        survey = Survey(
-            hub=hub,
-            kind="feedback",
-            title=FEEDBACK["title"],
-            code=new_code(),
-            status="open",
-            asks_profile=False,
-            privacy_notice=f"{hub.name} runs this survey.",
-            sections=build_sections(FEEDBACK, hub.hub_type),
-        )
-        db.session.add(survey)
-        db.session.commit()
-        current_wave(survey)
+        survey = create_survey(FEEDBACK, HUB_TYPE, kind="feedback", asks_profile=False)
         rating, scale, text = survey.questions
         form = {
             field_name(rating): "8",
@@ -172,7 +154,8 @@ class _Server:
 
 
 def _request(port: int, method: str, path: str, body: str = "", headers=None):
-    """(status, session cookie) of one request on a new connection, like a new phone."""
+    """(status, session cookie, body) of one request on a new connection, like a new phone;
+    status 0 when the server did not answer."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request(method, path, body=body.encode(), headers=headers or {})

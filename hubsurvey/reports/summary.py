@@ -58,8 +58,10 @@ def needs_summary(hub: Hub, filters: Filters) -> list[Row]:
     each group. When any survey summarised is anonymous, figures resting on fewer than the
     hub's smallest group are suppressed, and so are figures that would let someone work out
     such a small group by subtraction (see _hidden)."""
-    tallies = _tally(filters, _grid_ids(hub, filters.survey))
-    hidden = _hidden(hub, filters, tallies) if _protects_small_groups(hub, filters) else set()
+    grids = _grid_ids(hub, filters.survey)
+    tallies = _tally(filters, grids)
+    protect = _protects_small_groups(hub, filters)
+    hidden = _hidden(hub, filters, grids, tallies) if protect else set()
     areas = {
         a.id: a
         for a in db.session.scalars(
@@ -147,7 +149,9 @@ def _grid_ids(hub: Hub, survey: Survey | None, anonymous_only: bool = False) -> 
     return list(db.session.scalars(query))
 
 
-def _hidden(hub: Hub, filters: Filters, tallies: Tallies) -> set[tuple[int, object]]:
+def _hidden(
+    hub: Hub, filters: Filters, grids: list[int], tallies: Tallies
+) -> set[tuple[int, object]]:
     """The (need area, group) figures not to show:
     - those resting on fewer respondents than the hub's smallest group;
     - those differing from the same figure without one of the filters (another view the
@@ -156,7 +160,7 @@ def _hidden(hub: Hub, filters: Filters, tallies: Tallies) -> set[tuple[int, obje
       or the total minus the others would show it."""
     smallest = hub.smallest_group
     hidden = {key for key, (count, *_rest) in tallies.items() if count < smallest}
-    for wider, grid_ids in _wider_views(hub, filters):
+    for wider, grid_ids in _wider_views(hub, filters, grids):
         wider_counts = _tally(wider, grid_ids)
         for key, (count, *_rest) in tallies.items():
             if 0 < wider_counts.get(key, (count,))[0] - count < smallest:
@@ -172,11 +176,10 @@ def _hidden(hub: Hub, filters: Filters, tallies: Tallies) -> set[tuple[int, obje
     return hidden
 
 
-def _wider_views(hub: Hub, filters: Filters) -> list[tuple[Filters, list[int]]]:
-    """The same summary with one filter taken off, for each filter that narrows it, with the
-    grids it reads. Without the survey, that is the hub's other anonymous surveys too: the
-    answers to named surveys are shown in full anyway."""
-    grids = _grid_ids(hub, filters.survey)
+def _wider_views(hub: Hub, filters: Filters, grids: list[int]) -> list[tuple[Filters, list[int]]]:
+    """The same summary (over `grids`) with one filter taken off, for each filter that narrows
+    it, with the grids it reads. Without the survey, that is the hub's other anonymous surveys
+    too: the answers to named surveys are shown in full anyway."""
     views = []
     if filters.survey is not None:
         others = set(_grid_ids(hub, None, anonymous_only=True)) - set(grids)
