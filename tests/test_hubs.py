@@ -90,13 +90,18 @@ def test_a_school_already_in_the_hub_is_refused(client, hub, lead):
     assert _schools(hub) == ["Hillside Primary School"]
 
 
-def test_a_school_another_hub_knows_is_linked_not_copied(client, hub, lead):
+def test_a_school_another_hub_knows_gets_a_record_of_this_hubs_own(client, hub, lead):
     other = make_hub("South Hub")
-    make_school(other, "Hillside Primary School", urn="123456")
-    response = client.post(f"/hubs/{hub.slug}/schools/new", data=_school_form(urn="123456"))
+    theirs = make_school(other, "Hillside Primary School (South's name)", urn="123456")
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/new", data=_school_form(urn="123456", trust="Our Trust")
+    )
     assert response.status_code == 303
-    assert db.session.scalar(db.select(db.func.count(School.id))) == 1
+    # Nothing of the other hub's record is shown, linked or changed.
     assert _schools(hub) == ["Hillside Primary School"]
+    assert _schools(other) == ["Hillside Primary School (South's name)"]
+    ours = db.session.scalar(db.select(School).where(School.hub_id == hub.id))
+    assert ours.id != theirs.id and ours.trust == "Our Trust"
 
 
 def test_lead_changes_a_schools_status_and_details(client, hub, lead):
@@ -113,20 +118,23 @@ def test_lead_changes_a_schools_status_and_details(client, hub, lead):
     assert "Memorandum of understanding signed" in client.get(f"/hubs/{hub.slug}/").text
 
 
-def test_a_shared_schools_details_stay_but_its_status_here_changes(client, hub, lead):
+def test_a_school_both_hubs_work_with_stays_editable_by_each(client, hub, lead):
+    """Hub A adding a URN hub B works with never freezes B's record (a defect found in trial)."""
     other = make_hub("South Hub")
-    school = make_school(other, urn="123456")
-    db.session.add(Partnership(hub=hub, school=school))
-    db.session.commit()
-    page = client.get(f"/hubs/{hub.slug}/schools/{school.id}").text
-    assert "Another hub works with this school too" in page
+    theirs = make_school(other, urn="123456")
+    client.post(f"/hubs/{hub.slug}/schools/new", data=_school_form(urn="123456"))
+    south_lead = make_user("south@hub.example", hubs=[other])
+    client.post("/sign-out")
+    sign_in(client, south_lead)
+    page = client.get(f"/hubs/{other.slug}/schools/{theirs.id}").text
+    assert 'name="name"' in page
     response = client.post(
-        f"/hubs/{hub.slug}/schools/{school.id}", data={"name": "Renamed", "status": "active"}
+        f"/hubs/{other.slug}/schools/{theirs.id}",
+        data=_school_form(name="Hillside Academy", urn="123456", status="active"),
     )
     assert response.status_code == 303
-    db.session.expire_all()
-    assert db.session.get(School, school.id).name == "Hillside Primary School"
-    assert db.session.get(Partnership, (hub.id, school.id)).status == "active"
+    assert _schools(other) == ["Hillside Academy"]
+    assert _schools(hub) == ["Hillside Primary School"]
 
 
 def test_lead_removes_a_school_added_by_mistake(client, hub, lead):

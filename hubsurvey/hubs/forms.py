@@ -45,14 +45,6 @@ class SchoolForm(FlaskForm):
     )
 
 
-class StatusForm(FlaskForm):
-    status = RadioField(
-        "Where things stand with this school",
-        choices=choices(PARTNER_STATUSES.items()),
-        validators=[InputRequired("Choose where things stand with this school")],
-    )
-
-
 class ImportForm(FlaskForm):
     file = FileField("CSV file")
 

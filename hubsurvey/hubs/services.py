@@ -77,8 +77,9 @@ def find_partnership(hub: Hub, school_id: int) -> Partnership | None:
     return db.session.get(Partnership, (hub.id, school_id))
 
 
-def school_by_urn(urn: str) -> School | None:
-    return db.session.scalar(db.select(School).where(School.urn == urn))
+def school_by_urn(hub: Hub, urn: str) -> School | None:
+    """This hub's record of the school with this URN. Other hubs' records are never found."""
+    return db.session.scalar(db.select(School).where(School.hub_id == hub.id, School.urn == urn))
 
 
 def partner_named(hub: Hub, name: str) -> School | None:
@@ -89,33 +90,28 @@ def partner_named(hub: Hub, name: str) -> School | None:
     )
 
 
-def check_new_partner(hub: Hub, details: SchoolDetails) -> School | None:
-    """Refuse a school the hub already has; return the existing record a URN matches, if any."""
-    if details.urn:
-        school = school_by_urn(details.urn)
-        if school and find_partnership(hub, school.id):
-            raise SchoolError(
-                "urn", f"{school.name} (URN {details.urn}) is already one of this hub's schools"
-            )
-        if school:
-            return school
+def check_new_partner(hub: Hub, details: SchoolDetails) -> None:
+    """Refuse a school the hub already has. Other hubs' schools are neither looked at nor
+    linked: each hub keeps its own record of a school."""
+    if details.urn and (school := school_by_urn(hub, details.urn)):
+        raise SchoolError(
+            "urn", f"{school.name} (URN {details.urn}) is already one of this hub's schools"
+        )
     if partner_named(hub, details.name):
         raise SchoolError("name", f"{details.name} is already one of this hub's schools")
-    return None
 
 
 def add_partner(hub: Hub, details: SchoolDetails, status: str = "invited") -> Partnership:
-    """Add a school to the hub's partners; a URN already known links that school's record."""
+    """Add a school to the hub's partners, as a record of this hub's own."""
     partnership = _stage_partner(hub, details, status)
     db.session.commit()
     return partnership
 
 
 def _stage_partner(hub: Hub, details: SchoolDetails, status: str) -> Partnership:
-    school = check_new_partner(hub, details)
-    if school is None:
-        school = School(**vars(details))
-        db.session.add(school)
+    check_new_partner(hub, details)
+    school = School(hub=hub, **vars(details))
+    db.session.add(school)
     partnership = Partnership(hub=hub, school=school, status=status)
     db.session.add(partnership)
     db.session.flush()
@@ -130,23 +126,12 @@ def add_partners(hub: Hub, rows: list[tuple[SchoolDetails, str]]) -> int:
     return len(rows)
 
 
-def shared_with_other_hubs(school: School, hub: Hub) -> bool:
-    """Whether another hub also works with this school (its details are then not ours alone)."""
-    return bool(
-        db.session.scalar(
-            db.select(func.count())
-            .select_from(Partnership)
-            .where(Partnership.school_id == school.id, Partnership.hub_id != hub.id)
-        )
-    )
-
-
 def update_partner(partnership: Partnership, details: SchoolDetails | None, status: str) -> None:
     """Change a partner school's status, and its details when given."""
     school = partnership.school
     if details is not None:
         if details.urn and details.urn != school.urn:
-            other = school_by_urn(details.urn)
+            other = school_by_urn(partnership.hub, details.urn)
             if other is not None:
                 raise SchoolError("urn", f"URN {details.urn} belongs to {other.name}")
         for name, value in vars(details).items():
@@ -157,10 +142,6 @@ def update_partner(partnership: Partnership, details: SchoolDetails | None, stat
 
 def remove_partner(partnership: Partnership) -> None:
     """Take a school off the hub's list (for one added by mistake; 'left' keeps the history)."""
-    school = partnership.school
-    hub = partnership.hub
     db.session.delete(partnership)
-    db.session.flush()
-    if not shared_with_other_hubs(school, hub):
-        db.session.delete(school)
+    db.session.delete(partnership.school)
     db.session.commit()

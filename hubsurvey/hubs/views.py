@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from hubsurvey.extensions import db
 from hubsurvey.hubs import bp, imports, services
-from hubsurvey.hubs.forms import ConfirmImportForm, ImportForm, SchoolForm, StatusForm
+from hubsurvey.hubs.forms import ConfirmImportForm, ImportForm, SchoolForm
 from hubsurvey.models import Hub
 from hubsurvey.reports.feedback import comments
 from hubsurvey.reports.planning import needs_and_activities, open_surveys
@@ -50,22 +50,17 @@ def new_school():
 @bp.route("/hubs/<hub_slug>/schools/<int:school_id>", methods=["GET", "POST"])
 def school(school_id: int):
     partnership = services.find_partnership(g.hub, school_id) or abort(404)
-    shared = services.shared_with_other_hubs(partnership.school, g.hub)
-    # A school other hubs also work with keeps its details; only its status here can change.
-    can_edit = current_user.is_admin or not shared
-    form_class = SchoolForm if can_edit else StatusForm
-    form = form_class(obj=partnership.school, status=partnership.status)
+    form = SchoolForm(obj=partnership.school, status=partnership.status)
     if form.validate_on_submit():
         try:
-            details = _details(form) if can_edit else None
-            services.update_partner(partnership, details, form.status.data)
+            services.update_partner(partnership, _details(form), form.status.data)
         except services.SchoolError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
             flash(f"Saved {partnership.school.name}.")
             return redirect(url_for("hubs.hub"), 303)
     return render_template(
-        "hubs/school.html", form=form, partnership=partnership, can_edit=can_edit
+        "hubs/school.html", form=form, partnership=partnership
     ), 422 if form.errors else 200
 
 

@@ -2,6 +2,7 @@
 
 from hubsurvey.models.accounts import LinkToken, User
 from hubsurvey.models.activities import Activity
+from hubsurvey.models.audit import AuditEntry, JobRun, UserSession
 from hubsurvey.models.base import utcnow
 from hubsurvey.models.exports import ExportRecord
 from hubsurvey.models.hubs import Hub, HubType, Membership, NeedArea, Partnership, School
@@ -11,10 +12,12 @@ from hubsurvey.models.surveys import GridRow, Question, Section, Survey, Wave
 __all__ = [
     "Activity",
     "Answer",
+    "AuditEntry",
     "ExportRecord",
     "GridRow",
     "Hub",
     "HubType",
+    "JobRun",
     "LinkToken",
     "Membership",
     "NeedArea",
@@ -27,6 +30,7 @@ __all__ = [
     "Section",
     "Survey",
     "User",
+    "UserSession",
     "Wave",
     "utcnow",
 ]

@@ -90,20 +90,27 @@ class Membership(db.Model):
 
 
 class School(db.Model):
+    """A school as one hub records it. Each hub keeps its own record, so that no hub's
+    details of a school are changed, frozen or seen by another hub working with it too."""
+
     __tablename__ = "school"
     __table_args__ = (
         CheckConstraint(one_of("phase", PHASES), name="phase"),
         CheckConstraint("urn IS NULL OR length(urn) = 6", name="urn_length"),
+        UniqueConstraint("hub_id", "urn"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    # The six-digit DfE unique reference number: optional, but one school per URN.
-    urn: Mapped[str | None] = mapped_column(String(6), unique=True)
+    # The six-digit DfE unique reference number: optional, but one record per URN in a hub.
+    urn: Mapped[str | None] = mapped_column(String(6))
     phase: Mapped[str] = mapped_column(String(30))
     local_authority: Mapped[str] = mapped_column(String(120), default="")
     trust: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    hub: Mapped[Hub] = relationship()
 
     @property
     def phase_label(self) -> str:

@@ -90,6 +90,13 @@ class Response(db.Model):
     # Named surveys only; always empty in anonymous ones.
     respondent_name: Mapped[str] = mapped_column(String(120), default="")
     respondent_email: Mapped[str] = mapped_column(String(254), default="")
+    # Review of suspect responses: why it was flagged ("too-fast", "duplicate"), and whether
+    # hub staff left it out of summaries and exports. An excluded response is kept.
+    flags: Mapped[str] = mapped_column(String(100), default="")
+    excluded: Mapped[bool] = mapped_column(default=False)
+    # A hash of a random id kept in the respondent's browser session, salted per survey: it
+    # tells responses sent from one browser apart from others, and says nothing about who.
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
 
     survey: Mapped[Survey] = relationship()
     wave: Mapped[Wave] = relationship()
