@@ -17,6 +17,9 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-reference
 	$(FLASK) setup-link --base-url http://127.0.0.1:$(PORT)
+	@# The web server and the background worker together; Ctrl-C stops both.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(FLASK) worker & worker=$$!; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # A separate database filled with a year of demonstration data, then served.

@@ -15,6 +15,7 @@ the response. Run through bench/run.py."""
 import http.client
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -74,8 +75,8 @@ class Sent:
 def bench_load(folder: Path) -> None:
     path = folder / "load.sqlite"
     code, form = _feedback_survey(path)
-    port = _free_port()
-    with _Server(path, port) as server:
+    port = free_port()
+    with Server(path, port) as server:
         phones = _phones(port, code, RATE * OPEN_SECONDS + SATURATED_SENDS)
         sent = _open_loop(port, code, form, phones[: RATE * OPEN_SECONDS], RATE)
         ok = [s for s in sent if 200 <= s.status < 300]
@@ -126,20 +127,32 @@ def _feedback_survey(path: Path) -> tuple[str, dict]:
     return code, form
 
 
-class _Server:
-    """gunicorn in its own process group, so a SIGKILL takes the workers too."""
+class Server:
+    """gunicorn in its own process group, so a SIGKILL takes the workers too. Every request
+    comes from 127.0.0.1, so the per-address rate limits are off; `env` adds settings, and
+    `log` (an open file) takes the server's stderr."""
 
-    def __init__(self, path: Path, port: int):
+    def __init__(self, path: Path, port: int, env: dict | None = None, log=None):
         self.port = port
-        env = dict(os.environ, FLASK_SECRET_KEY=SECRET, FLASK_DATABASE_URL=f"sqlite:///{path}")
-        command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS)]
+        env = {
+            **os.environ,
+            "FLASK_SECRET_KEY": SECRET,
+            "FLASK_DATABASE_URL": f"sqlite:///{path}",
+            "FLASK_RATELIMIT_ENABLED": "false",
+            **(env or {}),
+        }
+        # If the benchmark itself is killed, its server goes too (where setpriv exists): the
+        # server must then be started from the main thread, whose end the signal follows.
+        command = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
+        command += [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS)]
         command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.server:app"]
-        self.process = subprocess.Popen(command, env=env, start_new_session=True)
+        self.process = subprocess.Popen(command, env=env, start_new_session=True, stderr=log)
 
     def __enter__(self):
         deadline = time.monotonic() + 30
         while _request(self.port, "GET", "/bench/constant")[0] != 200:
             if time.monotonic() > deadline or self.process.poll() is not None:
+                self.__exit__()
                 raise RuntimeError("gunicorn did not start")
             time.sleep(0.1)
         return self
@@ -242,7 +255,7 @@ def _percentile(values: list[float], p: int) -> float:
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

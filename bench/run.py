@@ -1,9 +1,11 @@
 """Performance figures against the design's budgets: the needs summary on 10,000 and
-100,000 responses, the long CSV export of 1,000,000 answers, and teachers sending feedback
-to gunicorn (bench/load.py). Prints plain lines for reports; asserts nothing. Run from the
-repository root (`make bench`):
+100,000 responses, the long CSV export of 1,000,000 answers, teachers sending feedback
+to gunicorn (bench/load.py), and complete needs assessments sent through a `kill -9` of
+the server (bench/assessments.py). Prints plain lines for reports; asserts nothing. Run from
+the repository root (`make bench`):
 
     .venv/bin/python bench/run.py
+    BENCH_ASSESSMENTS=500 .venv/bin/python bench/run.py --assessments-only  # a quick run
 
 The databases are generated in a temporary folder, deleted at the end. Each export runs in
 a child process (`bench/run.py --export-only DB SURVEY_ID OUT`) so its peak memory is its own.
@@ -23,6 +25,7 @@ from time import perf_counter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.assessments import bench_assessments  # noqa: E402
 from bench.data import Dataset, build_database, make_app  # noqa: E402
 from bench.load import bench_load  # noqa: E402
 from hubsurvey.extensions import db  # noqa: E402
@@ -67,6 +70,7 @@ def main() -> None:
             bench_summary(dataset, budget)
         bench_export(export_set, folder)
         bench_load(folder)
+        bench_assessments(folder)
     print(f"total run time {perf_counter() - started:.0f} s")
 
 
@@ -196,5 +200,8 @@ def memory_mb(field: str) -> float:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--export-only"]:
         export_only(*sys.argv[2:5])
+    elif sys.argv[1:2] == ["--assessments-only"]:
+        with tempfile.TemporaryDirectory(prefix="hubsurvey-bench-") as folder:
+            bench_assessments(Path(folder))
     else:
         main()

@@ -21,8 +21,23 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Failed sign-ins allowed for one email from one address, and from one address in all:
+    # a school's staff share one address, so one person's mistakes must not lock out the rest.
     SIGN_IN_LIMIT = "10 per 5 minutes"
+    SIGN_IN_ADDRESS_LIMIT = "50 per 5 minutes"
+    # Respondents, per address and survey: responses started, and sent. Generous, because a
+    # school's whole staff may answer in one meeting behind one address.
+    RESPOND_ADDRESS_LIMIT = "300 per hour"
+    # Lookups of survey codes that do not exist, per address: guessing codes is slowed.
+    SURVEY_CODE_LIMIT = "30 per 10 minutes"
+    # A response sent faster than this is kept but flagged "too-fast" for hub staff to review:
+    # so many seconds per question shown (each need area of a grid counts), at least the floor.
+    RESPOND_SECONDS_PER_QUESTION = 2
+    RESPOND_MIN_SECONDS = 3
     RATELIMIT_STORAGE_URI = "memory://"
+    # Said outright: Flask-Limiter otherwise keeps the last app's choice for the next app
+    # built in the same process (one test turning limits off turned them off for the rest).
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     SETUP_LINK_HOURS = 24
     PASSWORD_LINK_DAYS = 7
@@ -37,8 +52,21 @@ class Defaults:
         "application/json",
         "image/svg+xml",
     ]
+    # The background worker's queue: empty means SQLite under instance/ (nothing to install);
+    # redis://... or postgresql://... for a large deployment.
+    WORKER_STORAGE_URL = ""
+    # Run queued jobs at once in the calling process (tests only).
+    WORKER_IMMEDIATE = False
+    # When the daily purge runs (24-hour clock, UTC), and how long unsent drafts are kept.
+    PURGE_AT = "03:15"
+    DRAFT_KEEP_DAYS = 30
+    # How long the audit log keeps an entry (about two years by default), in days.
+    AUDIT_KEEP_DAYS = 730
     # The base of links printed on the command line (the setup link), when not in a request.
     BASE_URL = "http://127.0.0.1:5000"
+
+
+GENERATE_KEY = "Generate one with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 def finalise(app: Flask) -> None:
@@ -48,13 +76,19 @@ def finalise(app: Flask) -> None:
     if app.config["PRODUCTION"]:
         # Production is served over HTTPS (see README): cookies never travel in the clear.
         app.config["SESSION_COOKIE_SECURE"] = True
-    if not app.config.get("SECRET_KEY"):
+    key = app.config.get("SECRET_KEY")
+    if not key:
         if app.config["PRODUCTION"]:
             raise RuntimeError(
                 "No secret key is configured. Set FLASK_SECRET_KEY or SECRET_KEY in "
-                "instance/config.py before starting in production."
+                f"instance/config.py before starting in production. {GENERATE_KEY}"
             )
         app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
+    elif app.config["PRODUCTION"] and len(key if isinstance(key, bytes) else key.encode()) < 32:
+        # A short key can be guessed, and with it anyone can forge a signed-in session.
+        raise RuntimeError(
+            f"The secret key is too short: it must be at least 32 bytes. {GENERATE_KEY}"
+        )
 
 
 def database_url(app: Flask) -> str:

@@ -5,6 +5,8 @@ import os
 import shutil
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
@@ -22,6 +24,7 @@ def _config(url: str, **extra) -> dict:
         "DATABASE_URL": url,
         # Forms are posted without tokens in most tests; test_csrf.py turns protection on.
         "WTF_CSRF_ENABLED": False,
+        "WORKER_IMMEDIATE": True,
         **extra,
     }
 
@@ -57,6 +60,23 @@ def database_url(tmp_path, database_template):
     yield f"sqlite:///{path}"
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose requests, as on a real server, start with an empty `g`: neither the
+    user flask-login keeps there nor the CSRF token carries over from an earlier request or
+    another client. The test's app context, and so its database session, is still shared, so a
+    test reads what a request wrote."""
+
+    def open(self, *args, **kwargs):
+        context = _cv_app.get(None)
+        if context is None or context.app is not self.application:
+            return super().open(*args, **kwargs)
+        saved, context.g = context.g, self.application.app_ctx_globals_class()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            context.g = saved
+
+
 @pytest.fixture
 def make_app(database_url):
     """Build an app on this test's database, with extra settings."""
@@ -64,6 +84,7 @@ def make_app(database_url):
 
     def make(**extra):
         app = create_app(_config(database_url, **extra))
+        app.test_client_class = FreshRequestClient
         apps.append(app)
         return app
 

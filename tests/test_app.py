@@ -31,7 +31,8 @@ def test_production_refuses_to_start_without_a_secret_key(database_url):
 
 
 def test_production_marks_the_session_cookie_secure(database_url):
-    app = create_app({"DATABASE_URL": database_url, "PRODUCTION": True, "SECRET_KEY": "k"})
+    key = "k" * 32  # production refuses keys shorter than 32 bytes (see test_auth.py)
+    app = create_app({"DATABASE_URL": database_url, "PRODUCTION": True, "SECRET_KEY": key})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hubsurvey.forms import CheckboxesField, choices
 from hubsurvey.vocabulary import ACTIVITY_KINDS
@@ -10,7 +10,7 @@ class ActivityForm(FlaskForm):
     title = StringField(
         "Title",
         validators=[
-            InputRequired("Enter a title"),
+            DataRequired("Enter a title"),
             Length(max=160, message="Title must be 160 characters or fewer"),
         ],
     )

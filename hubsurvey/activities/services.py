@@ -16,7 +16,10 @@ def hub_activities(hub: Hub) -> list[tuple[Activity, int]]:
     rows = db.session.execute(
         db.select(Activity, sent)
         .outerjoin(
-            Response, (Response.activity_id == Activity.id) & (Response.status == "submitted")
+            Response,
+            (Response.activity_id == Activity.id)
+            & (Response.status == "submitted")
+            & Response.excluded.is_(False),
         )
         .where(Activity.hub_id == hub.id)
         .group_by(Activity.id)
@@ -98,7 +101,11 @@ def _feedback_survey(hub: Hub, activity: Activity) -> Survey:
 
 def live_feedback(activity: Activity) -> dict:
     """Responses so far to this activity, and the average of each rating question."""
-    sent = (Response.activity_id == activity.id) & (Response.status == "submitted")
+    sent = (
+        (Response.activity_id == activity.id)
+        & (Response.status == "submitted")
+        & Response.excluded.is_(False)
+    )
     count = db.session.scalar(db.select(func.count(Response.id)).where(sent))
     rated = [q for q in activity.survey.questions if q.kind in ("scale", "rating")]
     averages = dict(

@@ -8,7 +8,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hubsurvey.forms import CheckboxesField, choices, email_address
 from hubsurvey.vocabulary import ACCOUNT_ROLES, PHASES
@@ -18,7 +18,7 @@ class HubForm(FlaskForm):
     name = StringField(
         "Hub name",
         validators=[
-            InputRequired("Enter the hub's name"),
+            DataRequired("Enter the hub's name"),
             Length(max=120, message="Hub name must be 120 characters or fewer"),
         ],
     )
@@ -55,7 +55,7 @@ class HubForm(FlaskForm):
 
 class NewUserForm(FlaskForm):
     email = EmailField(
-        "Email address", validators=[InputRequired("Enter the email address"), email_address]
+        "Email address", validators=[DataRequired("Enter the email address"), email_address]
     )
     role = RadioField(
         "Role",
@@ -78,7 +78,7 @@ class HubTypeForm(FlaskForm):
     name = StringField(
         "Name",
         validators=[
-            InputRequired("Enter a name"),
+            DataRequired("Enter a name"),
             Length(max=120, message="Name must be 120 characters or fewer"),
         ],
     )
@@ -105,7 +105,7 @@ class NeedAreaForm(FlaskForm):
     name = StringField(
         "Need area",
         validators=[
-            InputRequired("Enter the need area"),
+            DataRequired("Enter the need area"),
             Length(max=120, message="Need area must be 120 characters or fewer"),
         ],
     )

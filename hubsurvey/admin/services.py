@@ -6,8 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import func
 
+from hubsurvey.audit.services import record
+from hubsurvey.auth import sessions
+from hubsurvey.auth.services import account_words
 from hubsurvey.extensions import db
-from hubsurvey.models import GridRow, Hub, HubType, NeedArea, Question, User
+from hubsurvey.models import Activity, GridRow, Hub, HubType, NeedArea, Question, Survey, User
 
 REFERENCE_FILE = Path(__file__).parent.parent / "reference" / "hub_types.json"
 
@@ -52,6 +55,10 @@ def _unique_hub_slug(name: str, hub: Hub | None) -> str:
 def save_hub(hub: Hub | None, **fields) -> Hub:
     """Create a hub, or update one. Unless given, a hub takes its type's subject and phases."""
     hub = hub or Hub()
+    smallest = fields.get("smallest_group", hub.smallest_group)
+    if hub.id is not None and smallest != hub.smallest_group:
+        change = f"smallest group {hub.smallest_group} → {smallest}"
+        record("privacy-changed", hub=hub, target=f"hub {hub.id}: {hub.name}", detail=change)
     with db.session.no_autoflush:
         for name, value in fields.items():
             setattr(hub, name, value)
@@ -68,13 +75,49 @@ def save_hub(hub: Hub | None, **fields) -> Hub:
 
 
 def update_user(user: User, role: str, active: bool, hubs: list[Hub]) -> None:
+    """Save an account's role, state and hubs, recording each change in the audit log (hub
+    changes in each hub's own log). A disabled account's sessions end at once."""
+    target = account_words(user)
+    if role != user.role:
+        record("role-changed", target=target, detail=f"From {user.role} to {role}")
+    if active != user.active:
+        detail = "" if active else sessions.ended_words(sessions.end_all(user))
+        record("account-enabled" if active else "account-disabled", target=target, detail=detail)
+    for hub in sorted(set(hubs) - set(user.hubs), key=lambda h: h.name):
+        record("membership-added", hub=hub, target=target, detail=hub.name)
+    for hub in sorted(set(user.hubs) - set(hubs), key=lambda h: h.name):
+        record("membership-removed", hub=hub, target=target, detail=hub.name)
     user.role, user.active, user.hubs = role, active, hubs
     db.session.commit()
 
 
 def hub_name_taken(name: str, hub: Hub | None) -> bool:
-    other = db.session.scalar(db.select(Hub).where(func.lower(Hub.name) == name.strip().lower()))
-    return other is not None and other != hub
+    return _name_taken(Hub, name, hub)
+
+
+def type_in_use(hub: Hub | None) -> bool:
+    """Whether the hub's surveys or activities ask about its type's need areas: with another
+    type, they would ask about areas outside the hub's framework."""
+    if hub is None:
+        return False
+    return any(
+        db.session.scalar(db.select(model.id).where(model.hub_id == hub.id).limit(1))
+        for model in (Survey, Activity)
+    )
+
+
+def hub_type_name_taken(name: str, hub_type: HubType) -> bool:
+    return _name_taken(HubType, name, hub_type)
+
+
+def _name_taken(model, name: str, record) -> bool:
+    """Whether another record has this name, in any case. Compared here, not in SQL: SQLite's
+    lower() folds only A to Z, so 'ÉCOLE' was not found taken, and the database refused it."""
+    wanted = name.strip().casefold()
+    rows = db.session.execute(db.select(model.id, model.name))
+    return any(
+        taken.casefold() == wanted and id_ != getattr(record, "id", None) for id_, taken in rows
+    )
 
 
 def save_hub_type(hub_type: HubType, **fields) -> None:

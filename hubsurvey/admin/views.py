@@ -10,10 +10,13 @@ from hubsurvey.admin.forms import (
     NeedAreaForm,
     NewUserForm,
 )
-from hubsurvey.auth.services import AccountError, create_user, issue_link
+from hubsurvey.audit.services import record
+from hubsurvey.auth.services import AccountError, account_words, create_user, issue_link
 from hubsurvey.extensions import db
 from hubsurvey.forms import choices
 from hubsurvey.models import Hub, HubType, NeedArea, User
+from hubsurvey.retention import services as retention
+from hubsurvey.worker import HEARTBEAT, last_run
 
 
 def _hub_choices(form) -> None:
@@ -28,7 +31,13 @@ def index():
         "users": db.session.scalar(db.select(db.func.count(User.id))),
         "hub_types": db.session.scalar(db.select(db.func.count(HubType.id))),
     }
-    return render_template("admin/index.html", counts=counts)
+    return render_template(
+        "admin/index.html",
+        counts=counts,
+        purge=last_run(retention.JOB),
+        heartbeat=last_run(HEARTBEAT),
+        expired=retention.still_expired(),
+    )
 
 
 # Hubs
@@ -59,6 +68,12 @@ def _hub_form(hub: Hub | None):
     if form.validate_on_submit():
         if services.hub_name_taken(form.name.data, hub):
             form.name.errors.append("There is already a hub with this name")
+        elif hub and form.hub_type_id.data != hub.hub_type_id and services.type_in_use(hub):
+            form.hub_type_id.errors.append(
+                f"This hub's surveys and activities use the need areas of a "
+                f"{hub.hub_type.name.lower()}, so its type cannot change. Set up a new hub "
+                "for the other type instead."
+            )
         else:
             saved = services.save_hub(
                 hub,
@@ -117,7 +132,10 @@ def edit_user(user_id: int):
 @bp.post("/users/<int:user_id>/password-link")
 def password_link(user_id: int):
     """A new one-time link for a person who lost theirs or forgot their password."""
-    return _show_password_link(db.get_or_404(User, user_id))
+    user = db.get_or_404(User, user_id)
+    # Whoever holds the link can take over the account: who made one is worth knowing.
+    record("password-link-issued", target=account_words(user))
+    return _show_password_link(user)
 
 
 def _show_password_link(user: User):
@@ -147,16 +165,19 @@ def edit_hub_type(hub_type_id: int):
     hub_type = db.get_or_404(HubType, hub_type_id)
     form = HubTypeForm(obj=hub_type)
     if form.validate_on_submit():
-        services.save_hub_type(
-            hub_type,
-            name=form.name.data.strip(),
-            description=(form.description.data or "").strip(),
-            subject=(form.subject.data or "").strip() or None,
-            phases=form.phases.data,
-            active=form.active.data,
-        )
-        flash(f"Saved {hub_type.name}.")
-        return redirect(url_for("admin.edit_hub_type", hub_type_id=hub_type.id), 303)
+        if services.hub_type_name_taken(form.name.data, hub_type):
+            form.name.errors.append("There is already a kind of hub with this name")
+        else:
+            services.save_hub_type(
+                hub_type,
+                name=form.name.data.strip(),
+                description=(form.description.data or "").strip(),
+                subject=(form.subject.data or "").strip() or None,
+                phases=form.phases.data,
+                active=form.active.data,
+            )
+            flash(f"Saved {hub_type.name}.")
+            return redirect(url_for("admin.edit_hub_type", hub_type_id=hub_type.id), 303)
     return _hub_type_page(hub_type, form=form, area_form=NeedAreaForm(formdata=None))
 
 

@@ -16,9 +16,9 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
 
 
-def _new_password() -> PasswordField:
+def _new_password(label: str = "Choose a password") -> PasswordField:
     return PasswordField(
-        "Choose a password",
+        label,
         description="At least 12 characters. A few unrelated words make a strong password.",
         validators=[InputRequired("Choose a password"), _acceptable_password],
     )
@@ -45,4 +45,12 @@ class SetupForm(FlaskForm):
         validators=[InputRequired("Enter your email address"), email_address],
     )
     password = _new_password()
+    confirm = _confirm_password()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        "Your current password", validators=[InputRequired("Enter your current password")]
+    )
+    password = _new_password("Choose a new password")
     confirm = _confirm_password()

@@ -7,8 +7,10 @@ from datetime import timedelta
 from sqlalchemy import func
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from hubsurvey.audit.services import record
+from hubsurvey.auth import sessions
 from hubsurvey.extensions import db
-from hubsurvey.models import Hub, LinkToken, User, utcnow
+from hubsurvey.models import Hub, LinkToken, User, UserSession, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 # Checked when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -36,6 +38,11 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
 
 
+def account_words(user: User) -> str:
+    """An account as the audit log names it."""
+    return f"account {user.id}: {user.email}"
+
+
 def admin_exists() -> bool:
     return bool(db.session.scalar(db.select(func.count()).where(User.role == "admin")))
 
@@ -53,28 +60,49 @@ def create_user(
     if password is not None:
         user.password_hash = generate_password_hash(password)
     db.session.add(user)
+    db.session.flush()  # for its id, in the audit entries
+    record("account-created", target=account_words(user), detail=f"Role: {role}")
+    for hub in user.hubs:
+        record("membership-added", hub=hub, target=account_words(user), detail=hub.name)
     db.session.commit()
     return user
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+    """The active user with this email and password, or None: a failure is recorded in the
+    audit log with the email as typed (never the password)."""
     user = find_user(email)
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        return None
-    user.last_sign_in_at = utcnow()
-    db.session.commit()
+        user = None
+    elif not check_password_hash(user.password_hash, password) or not user.active:
+        user = None
+    if user is None:
+        typed = "".join(ch for ch in email if ch.isprintable())
+        record("sign-in-failed", target=typed[:100])
+        db.session.commit()
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, keep: UserSession | None = None) -> int:
+    """Give the user a new password and end all their sessions but `keep`, in the caller's
+    transaction. Returns how many sessions ended."""
     if problem := password_problem(password):
         raise AccountError(problem)
     user.password_hash = generate_password_hash(password)
+    return sessions.end_all(user, keep=keep)
+
+
+def change_password(user: User, current: str, new: str, keep: UserSession) -> int:
+    """A signed-in person changes their password; their other sessions end. Returns how many."""
+    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise AccountError("Your current password is not right")
+    ended = set_password(user, new, keep=keep)
+    record(
+        "password-changed", target=account_words(user), detail=sessions.ended_words(ended, "other ")
+    )
     db.session.commit()
+    return ended
 
 
 def _hash(token: str) -> str:
@@ -118,9 +146,16 @@ def complete_setup(link: LinkToken, email: str, password: str) -> User:
 
 
 def complete_password_link(link: LinkToken, password: str) -> User:
-    """Set a password through a one-time link, which then stops working."""
-    if problem := password_problem(password):
-        raise AccountError(problem)
+    """Set a password through a one-time link, which then stops working. Every session the
+    person had ends: whoever knew the old password is signed out."""
+    user = link.user
+    ended = set_password(user, password)
     link.used_at = utcnow()
-    set_password(link.user, password)
-    return link.user
+    record(
+        "password-changed",
+        target=account_words(user),
+        detail=f"Set through a one-time link; {sessions.ended_words(ended)}",
+        user=user,
+    )
+    db.session.commit()
+    return user

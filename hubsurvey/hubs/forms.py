@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hubsurvey.forms import choices
 from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
@@ -11,7 +11,7 @@ class SchoolForm(FlaskForm):
     name = StringField(
         "School name",
         validators=[
-            InputRequired("Enter the school's name"),
+            DataRequired("Enter the school's name"),
             Length(max=200, message="School name must be 200 characters or fewer"),
         ],
     )

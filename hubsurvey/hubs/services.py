@@ -9,7 +9,8 @@ from hubsurvey.extensions import db
 from hubsurvey.models import Hub, Partnership, School
 from hubsurvey.vocabulary import PARTNER_STATUSES
 
-URN_PATTERN = re.compile(r"^\d{6}$")
+# 0-9 only: Python's \d also matches other scripts' digits, such as Arabic-Indic ones.
+URN_PATTERN = re.compile(r"[0-9]{6}")
 
 
 class SchoolError(ValueError):
@@ -34,7 +35,7 @@ def clean_urn(value: str | None) -> str | None:
     value = re.sub(r"\s", "", value or "")
     if not value:
         return None
-    if not URN_PATTERN.match(value):
+    if not URN_PATTERN.fullmatch(value):
         raise SchoolError("urn", "URN must be 6 digits, like 100000")
     return value
 

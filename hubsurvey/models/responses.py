@@ -51,7 +51,8 @@ class Response(db.Model):
             f"career_stage IS NULL OR {one_of('career_stage', CAREER_STAGES)}", name="career_stage"
         ),
         CheckConstraint(f"subject IS NULL OR {one_of('subject', SUBJECTS)}", name="subject"),
-        Index("ix_response_survey_status", "survey_id", "status"),
+        # Counts by status, and the same-browser check made as each response is sent.
+        Index("ix_response_survey_status_browser", "survey_id", "status", "browser_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

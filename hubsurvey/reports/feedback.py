@@ -47,6 +47,7 @@ def _ratings(hub: Hub, group_column):
         .where(
             Activity.hub_id == hub.id,
             Response.status == "submitted",
+            Response.excluded.is_(False),  # left out by hub staff after review
             Answer.question_id.in_(headline),
         )
     )
@@ -111,6 +112,7 @@ def comments(hub: Hub, activity_id: int | None = None, limit: int = 200):
         .where(
             Activity.hub_id == hub.id,
             Response.status == "submitted",
+            Response.excluded.is_(False),
             Answer.text.is_not(None),
             Answer.text != "",
         )

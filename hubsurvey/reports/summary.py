@@ -108,6 +108,7 @@ def _tally(filters: Filters, grid_ids: list[int]) -> Tallies:
     conditions = [
         Answer.question_id.in_(grid_ids),
         Response.status == "submitted",
+        Response.excluded.is_(False),  # left out by hub staff after review
     ]
     if filters.wave_id:
         conditions.append(Response.wave_id == filters.wave_id)

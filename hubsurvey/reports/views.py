@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from hubsurvey.extensions import db
 from hubsurvey.htmx import render
+from hubsurvey.inputs import row_id, whole_number
 from hubsurvey.models import Activity, ExportRecord, Partnership, School, Survey
 from hubsurvey.reports import bp
 from hubsurvey.reports import exports as exports_module
@@ -21,14 +22,14 @@ def read_filters() -> Filters:
     """The summary's filters from the URL, so a view can be bookmarked and shared. Values
     that name nothing of this hub's are ignored, never trusted."""
     surveys = {s.id: s for s in _needs_surveys()}
-    survey = surveys.get(request.args.get("survey", type=int))
+    survey = surveys.get(request.args.get("survey", type=row_id))
     waves = {w.id for w in survey.waves} if survey else set()
-    wave_id = request.args.get("wave", type=int)
+    wave_id = request.args.get("wave", type=row_id)
     values = {}
     for name, (_label, _column, allowed) in FACETS.items():
         value = request.args.get(name, "")
         if name == "school":
-            if value.isdigit() and int(value) in {s.id for s in _schools()}:
+            if whole_number(value) in {s.id for s in _schools()}:
                 values[name] = value
         elif value in (allowed or {}):
             values[name] = value
@@ -92,12 +93,17 @@ def exports():
         .order_by(ExportRecord.created_at.desc(), ExportRecord.id.desc())
         .limit(50)
     ).all()
-    return render_template("reports/exports.html", surveys=surveys, log=log)
+    return render_template(
+        "reports/exports.html",
+        surveys=surveys,
+        log=log,
+        sent=exports_module.sent_counts(g.hub),
+    )
 
 
 @bp.get("/export/<any('responses-wide', 'responses-long', summary):what>.<any(csv, xlsx):fmt>")
 def export(what: str, fmt: str):
-    """A download, streamed; recorded in the hub's list of exports."""
+    """A download, streamed; recorded in the hub's list of exports and in the audit log."""
     if what == "summary":
         filters = read_filters()
         # A few dozen rows at most: made now, while the request's session is open.
@@ -106,22 +112,28 @@ def export(what: str, fmt: str):
     else:
         survey = db.session.scalar(
             db.select(Survey).where(
-                Survey.id == request.args.get("survey", type=int), Survey.hub_id == g.hub.id
+                Survey.id == request.args.get("survey", type=row_id), Survey.hub_id == g.hub.id
             )
         ) or abort(404)
-        builder = exports_module.wide_rows if what == "responses-wide" else exports_module.long_rows
-        rows = builder(survey.id)
         name = f"{g.hub.slug}-{survey.code.lower()}-{what}"
     exports_module.record(g.hub, current_user, survey, what, fmt, request.query_string.decode())
     filename = f"{name}-{date.today():%Y-%m-%d}.{fmt}"
     disposition = {"Content-Disposition": f"attachment; filename={filename}"}
+    builder = exports_module.wide_rows if what == "responses-wide" else exports_module.long_rows
     if fmt == "csv":
-        if what == "responses-long":
-            chunks = exports_module.long_csv(survey.id)  # the same rows, encoded faster
-        else:
+        if what == "summary":
             chunks = exports_module.csv_chunks(rows)
+        elif what == "responses-long":
+            chunks = exports_module.long_csv(survey.id)  # long_rows, encoded faster
+        else:
+            chunks = exports_module.csv_chunks(builder(survey.id))
         return Response(stream_with_context(chunks), mimetype="text/csv", headers=disposition)
-    path = exports_module.xlsx_file(rows, what)
+    if what == "summary":
+        notes = exports_module.summary_notes(g.hub)
+    else:
+        plan = exports_module.release(survey.id)
+        rows, notes = builder(survey.id, plan), exports_module.response_notes(survey, plan)
+    path = exports_module.xlsx_file(rows, what, notes)
     response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=filename)
     response.call_on_close(lambda: os.remove(path))
     return response
@@ -130,7 +142,7 @@ def export(what: str, fmt: str):
 @bp.get("/feedback")
 def feedback():
     activities = feedback_module.activity_ratings(g.hub)
-    chosen = request.args.get("activity", type=int)
+    chosen = request.args.get("activity", type=row_id)
     ids = {a.id for a in db.session.scalars(db.select(Activity).where(Activity.hub_id == g.hub.id))}
     chosen = chosen if chosen in ids else None
     return render(

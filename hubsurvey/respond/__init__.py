@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
 
-from hubsurvey.respond import views  # noqa: E402, F401  (routes register on import)
+from hubsurvey.respond import abuse, links, views  # noqa: E402, F401  (routes register on import)
+
+abuse.init_blueprint(bp)

@@ -1,19 +1,36 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hubsurvey.forms import choices, email_address
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
+
+SCHOOL_NAME_LIMIT = 200  # Response.school_name
+NAME_LIMIT = 120  # Response.respondent_name
+
+
+def _one_line(value: str | None) -> str | None:
+    """Spaces and line breaks run together, as a name is kept: limits count what is stored."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _email(value: str | None) -> str | None:
+    # Lower case before the length check: a few letters grow when lower-cased.
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 class ProfileForm(FlaskForm):
     school = StringField(
         "Your school",
         description="Start typing its name or URN and choose it from the list. "
-        "If it is not there, type its full name.",
+        f"If it is not there, type its full name (up to {SCHOOL_NAME_LIMIT} characters).",
+        filters=[_one_line],
         validators=[
-            InputRequired("Enter the name of your school"),
-            Length(max=200, message="School name must be 200 characters or fewer"),
+            DataRequired("Enter the name of your school"),
+            Length(
+                max=SCHOOL_NAME_LIMIT,
+                message=f"School name must be {SCHOOL_NAME_LIMIT} characters or fewer",
+            ),
         ],
     )
     phase = RadioField(
@@ -44,14 +61,18 @@ class NamedProfileForm(ProfileForm):
 
     respondent_name = StringField(
         "Your name",
+        description=f"Up to {NAME_LIMIT} characters.",
+        filters=[_one_line],
         validators=[
-            InputRequired("Enter your name"),
-            Length(max=120, message="Name must be 120 characters or fewer"),
+            DataRequired("Enter your name"),
+            Length(max=NAME_LIMIT, message=f"Name must be {NAME_LIMIT} characters or fewer"),
         ],
     )
+    # No length hint: no working address is longer than the 254 characters allowed.
     respondent_email = EmailField(
         "Your email address (optional)",
         description="Only if you would like the hub to be able to reply to you.",
+        filters=[_email],
         validators=[Optional(), email_address],
     )
 

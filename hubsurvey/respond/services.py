@@ -3,8 +3,11 @@
 Every section is saved on the server when it is sent, so a lost connection or a closed tab
 loses at most the section being typed."""
 
+import hashlib
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 
@@ -49,8 +52,17 @@ def find_survey(code: str) -> tuple[Survey | None, Activity | None]:
     return survey, activity
 
 
-def start(survey: Survey, activity: Activity | None = None) -> Response:
-    """A new response, in the survey's current wave."""
+def start(
+    survey: Survey,
+    activity: Activity | None = None,
+    *,
+    browser: str | None = None,
+    opened_at: datetime | None = None,
+) -> Response:
+    """A new response, in the survey's current wave. `browser` is the random id kept in the
+    respondent's browser (stored only as a hash); `opened_at`, when the first question was
+    shown, if that was before now (quick feedback is stored with its first answer)."""
+    now = utcnow()
     response = Response(
         survey=survey,
         wave=current_wave(survey),
@@ -59,10 +71,29 @@ def start(survey: Survey, activity: Activity | None = None) -> Response:
         resume_code=_resume_code(),
         # Without profile questions, a respondent starts straight on the first section.
         profile_saved=not survey.asks_profile,
+        browser_hash=browser_hash(survey, browser) if browser else None,
+        started_at=opened_at if opened_at and opened_at <= now else now,
     )
     db.session.add(response)
     db.session.commit()
     return response
+
+
+def browser_hash(survey: Survey, browser: str) -> str:
+    """The browser's id as stored: salted with the survey, so it cannot follow a browser
+    from one survey to another."""
+    return hashlib.sha256(f"{survey.id}:{browser}".encode()).hexdigest()
+
+
+def discard_untouched(response: Response) -> bool:
+    """Delete a draft that holds nothing yet (no profile, no answers); whether it did."""
+    if response.status != "draft" or response.step or response.answers:
+        return False
+    if response.profile_saved and response.survey.asks_profile:
+        return False
+    db.session.delete(response)
+    db.session.commit()
+    return True
 
 
 def _resume_code() -> str:
@@ -224,8 +255,34 @@ def missing_required(response: Response) -> list[tuple[int, Question]]:
     ]
 
 
-def submit(response: Response) -> None:
-    """Send the answers. Sending twice, or sending an unfinished response, is refused."""
+@dataclass(frozen=True)
+class Pace:
+    """The least time a person plausibly takes: so many seconds per question answered (each
+    need area of a grid counts), and never less than the floor. Answered, not shown: skipping
+    the optional questions of quick feedback takes no time, and is not suspect."""
+
+    per_question: float = 0
+    floor: float = 0
+
+    def least_seconds(self, response: Response) -> float:
+        grids = {q.id for q in response.survey.questions if q.kind == "needs_grid"}
+        rows = db.session.scalars(
+            db.select(Answer.question_id).where(Answer.response_id == response.id)
+        ).all()
+        # A grid has a row per need area, each a rating; a multiple-choice question a row per
+        # option chosen, all one question.
+        answered = sum(1 for q_id in rows if q_id in grids)
+        answered += len({q_id for q_id in rows if q_id not in grids})
+        return max(self.floor, self.per_question * answered)
+
+
+def submit(response: Response, pace: Pace | None = None) -> None:
+    """Send the answers. Sending twice, or sending an unfinished response, is refused.
+
+    A response that looks like ballot stuffing is kept but flagged for hub staff to review:
+    sent faster than `pace` allows ("too-fast"), or sent from a browser that already sent one
+    to this survey in this wave ("duplicate": that one is flagged too). The flags are written
+    with the send itself, in one transaction."""
     if response.status == "submitted":
         raise RespondError("You have already sent your answers. Thank you.", 409)
     _check_can_change(response)
@@ -233,15 +290,53 @@ def submit(response: Response) -> None:
         raise RespondError("Some sections are not answered yet.", 409)
     if missing_required(response):
         raise RespondError("Some questions that need an answer are not answered yet.", 422)
+    now = utcnow()
+    flags, earlier = [], []
+    # Outcome figures come through a school's own link: nobody can stuff those.
+    if response.survey.kind != "outcomes":
+        if pace and now - response.started_at < timedelta(seconds=pace.least_seconds(response)):
+            flags.append("too-fast")
+        earlier = _sent_from_same_browser(response)
+        if earlier:
+            flags.append("duplicate")
     # Only one submit can win, even if the button is pressed twice at once.
     result = db.session.execute(
         update(Response)
         .where(Response.id == response.id, Response.status == "draft")
-        .values(status="submitted", submitted_at=utcnow(), saved_at=utcnow())
+        .values(status="submitted", submitted_at=now, saved_at=now, flags=",".join(flags))
     )
-    db.session.commit()
     if result.rowcount != 1:
+        db.session.rollback()
         raise RespondError("You have already sent your answers. Thank you.", 409)
+    if "duplicate" in flags:
+        for other in earlier:
+            other.flags = add_flag(other.flags, "duplicate")
+    db.session.commit()
+
+
+def _sent_from_same_browser(response: Response) -> list[Response]:
+    """Other responses sent from this browser to the same survey, wave and activity (one
+    feedback survey serves many activities: feedback on two of them is not a duplicate)."""
+    if not response.browser_hash:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(Response).where(
+                Response.survey_id == response.survey_id,
+                Response.status == "submitted",
+                Response.browser_hash == response.browser_hash,
+                Response.wave_id == response.wave_id,
+                Response.activity_id.is_not_distinct_from(response.activity_id),
+                Response.id != response.id,
+            )
+        )
+    )
+
+
+def add_flag(flags: str, flag: str) -> str:
+    """`flags` ("too-fast,duplicate") with `flag` in it, once."""
+    present = [f for f in flags.split(",") if f]
+    return ",".join(present if flag in present else [*present, flag])
 
 
 def school_response(survey: Survey, token: str) -> Response | None:

@@ -1,24 +1,18 @@
-from flask import (
-    abort,
-    flash,
-    g,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+"""A respondent's way through a survey: the start page, "about you", one section at a time,
+"check your answers", send. Participant codes, school links and resume codes are in links.py;
+what keeps ballot stuffing out is in abuse.py."""
+
+from flask import abort, g, make_response, redirect, render_template, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
-from hubsurvey.extensions import db, limiter, reading_first, start_writing
+from hubsurvey.extensions import db, reading_first, start_writing
 from hubsurvey.htmx import go_to, render
 from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import Response, Survey
-from hubsurvey.respond import bp, participants, services
-from hubsurvey.respond.forms import NamedProfileForm, ProfileForm, ResumeForm
+from hubsurvey.respond import abuse, bp, participants, services
+from hubsurvey.respond.forms import NamedProfileForm, ProfileForm
 from hubsurvey.surveys import questions
-from hubsurvey.surveys.services import availability
+from hubsurvey.surveys.services import availability, normalise_code
 
 PAGE = "respond/page.html"
 TARGET = "#survey"
@@ -26,11 +20,12 @@ TARGET = "#survey"
 UNAVAILABLE = {"not-yet": 403, "closed": 410, "school-link": 403}
 
 
-def _survey(code: str) -> Survey:
+def survey_for(code: str) -> Survey:
     """The survey behind a short link, or a page saying why it cannot be answered. The
     activity the link belongs to, if any, is `g.activity`."""
     survey, g.activity = services.find_survey(code)
     if survey is None:
+        g.unknown_survey = True  # counted: see abuse.py
         abort(make_response(render_template("respond/unknown.html"), 404))
     state = availability(survey)
     if (
@@ -45,15 +40,39 @@ def _survey(code: str) -> Survey:
     return survey
 
 
-def _remember(survey: Survey, response: Response) -> None:
+def remember(survey: Survey, response: Response) -> None:
     tokens = dict(session.get("responses", {}))
     tokens[survey.code] = response.token
+    # An activity's link names its feedback survey: the limits in abuse.py know the link.
+    tokens[normalise_code(request.view_args["code"])] = response.token
     session["responses"] = tokens
     # Kept when the phone's browser closes, so the teacher can carry on later.
     session.permanent = True
 
 
-def _refuse_school_link(survey: Survey):
+def _forget(survey: Survey) -> None:
+    tokens = dict(session.get("responses", {}))
+    tokens.pop(survey.code, None)
+    tokens.pop(normalise_code(request.view_args["code"]), None)
+    session["responses"] = tokens
+
+
+def _start_response(survey: Survey) -> Response:
+    """A new response from this browser, timed from when it was shown the first question."""
+    response = services.start(
+        survey, g.activity, browser=abuse.browser(), opened_at=abuse.take_opened(survey.code)
+    )
+    remember(survey, response)
+    g.response_started = True  # counted: see abuse.starts
+    return response
+
+
+def _not_taken(survey: Survey):
+    """The neutral refusal of a post that filled in the honeypot."""
+    return render(PAGE, "respond/_not_taken.html", 400, survey=survey)
+
+
+def refuse_school_link(survey: Survey):
     page = render_template("respond/unavailable.html", survey=survey, state="school-link")
     abort(make_response(page, 403))
 
@@ -70,7 +89,7 @@ def _current(survey: Survey) -> Response | None:
     return response
 
 
-def _next_url(response: Response) -> str:
+def next_url(response: Response) -> str:
     code = response.survey.code
     if response.status == "submitted":
         return url_for("respond.done", code=code)
@@ -81,27 +100,27 @@ def _next_url(response: Response) -> str:
     return url_for("respond.check", code=code)
 
 
-def _response_or_start(survey: Survey) -> Response:
+def response_or_start(survey: Survey) -> Response:
     response = _current(survey)
     if response is None:
         abort(redirect(url_for("respond.start", code=survey.code)))
     return response
 
 
-def _refused(error: services.RespondError, survey: Survey, response: Response):
+def refused(error: services.RespondError, survey: Survey, response: Response):
     return render(
         PAGE,
         "respond/_refused.html",
         error.status,
         survey=survey,
         message=str(error),
-        next_url=_next_url(response),
+        next_url=next_url(response),
     )
 
 
 @bp.get("/<code>")
 def start(code: str):
-    survey = _survey(code)
+    survey = survey_for(code)
     response = _current(survey)
     if response is None and not survey.asks_profile:
         # Quick feedback: the first question is the first thing on the screen.
@@ -111,29 +130,36 @@ def start(code: str):
         "respond/_start.html",
         survey=survey,
         response=response,
-        next_url=response and _next_url(response),
+        next_url=response and next_url(response),
         section_count=len(survey.sections),
     )
 
 
 @bp.post("/<code>")
+@abuse.starts
 def begin(code: str):
-    survey = _survey(code)
+    survey = survey_for(code)
     response = _current(survey)
     if survey.kind == "outcomes":
-        _refuse_school_link(survey)  # only a school's own link makes its response
+        refuse_school_link(survey)  # only a school's own link makes its response
+    if abuse.honeypot_filled():
+        return _not_taken(survey)
     if response is None or response.status == "submitted":
-        response = services.start(survey, g.activity)
-        _remember(survey, response)
-    return go_to(_next_url(response), TARGET)
+        response = _start_response(survey)
+    return go_to(next_url(response), TARGET)
 
 
 @bp.route("/<code>/about-you", methods=["GET", "POST"])
 def profile(code: str):
-    survey = _survey(code)
+    survey = survey_for(code)
     if not survey.asks_profile:
         abort(404)
-    response = _response_or_start(survey)
+    response = response_or_start(survey)
+    if request.method == "POST" and abuse.honeypot_filled():
+        # Nothing is kept, not even the empty response the start button made.
+        if services.discard_untouched(response):
+            _forget(survey)
+        return _not_taken(survey)
     form_class = ProfileForm if survey.anonymous else NamedProfileForm
     form = form_class(obj=response if response.profile_saved else None)
     if response.profile_saved and not form.is_submitted():
@@ -154,7 +180,7 @@ def profile(code: str):
         try:
             services.save_profile(response, **fields)
         except services.RespondError as error:
-            return _refused(error, survey, response)
+            return refused(error, survey, response)
         if services.outside_hub_phases(response):
             return go_to(url_for("respond.phase_check", code=survey.code), TARGET)
         return go_to(_after_save(response), TARGET)
@@ -172,18 +198,19 @@ def profile(code: str):
 
 @bp.get("/<code>/your-phase")
 def phase_check(code: str):
-    survey = _survey(code)
-    response = _response_or_start(survey)
+    survey = survey_for(code)
+    response = response_or_start(survey)
     return render(
-        PAGE, "respond/_phase.html", survey=survey, response=response, next_url=_next_url(response)
+        PAGE, "respond/_phase.html", survey=survey, response=response, next_url=next_url(response)
     )
 
 
 @bp.route("/<code>/<int:number>", methods=["GET", "POST"])
+@abuse.starts
 def section(code: str, number: int):
     if request.method == "POST":
         reading_first()  # the checks below take no lock; the saving does
-    survey = _survey(code)
+    survey = survey_for(code)
     response = _current(survey)
     if response is None and not (number == 1 and not survey.asks_profile):
         return redirect(url_for("respond.start", code=code))
@@ -195,10 +222,12 @@ def section(code: str, number: int):
             error = services.RespondError(
                 "Answer the sections in order: this one is not reached yet.", 409
             )
-            return _refused(error, survey, response)
-        return redirect(_next_url(response))
+            return refused(error, survey, response)
+        return redirect(next_url(response))
     profile = response.profile if response else {}
     _this, shown = services.steps_for(survey, profile)[number - 1]
+    if request.method == "POST" and response is None and abuse.honeypot_filled():
+        return _not_taken(survey)  # quick feedback: nothing is stored before this post
     if request.method == "GET":
         saved = services.saved_values(response) if response else {}
         data = MultiDict()
@@ -221,22 +250,23 @@ def section(code: str, number: int):
         db.session.refresh(response)  # as it is now, under the lock
     if response is None:
         if survey.kind == "outcomes":
-            _refuse_school_link(survey)
+            refuse_school_link(survey)
         # Quick feedback starts with its first answer: nothing is stored until then.
-        response = services.start(survey, g.activity)
-        _remember(survey, response)
+        response = _start_response(survey)
     try:
         services.save_section(response, number, values)
         last = response.step >= len(services.steps(response))
         if not survey.asks_profile and last and response.status == "draft":
             # Quick feedback has no 'check your answers' step: the last screen sends it.
-            services.submit(response)
+            services.submit(response, abuse.pace())
     except services.RespondError as error:
-        return _refused(error, survey, response)
+        return refused(error, survey, response)
     return go_to(_after_save(response), TARGET)
 
 
 def _section_page(survey, response, code, number, data, errors):
+    if response is None:
+        abuse.note_opened(survey.code)  # quick feedback's first question: the clock starts
     steps = services.steps_for(survey, response.profile if response else {})
     section, shown = steps[number - 1]
     if number > 1:
@@ -272,7 +302,7 @@ def _after_save(response: Response) -> str:
     """Back to 'check your answers' after a change made from there; else onwards."""
     if request.args.get("from") == "check" and response.step >= len(services.steps(response)):
         return url_for("respond.check", code=response.survey.code)
-    return _next_url(response)
+    return next_url(response)
 
 
 def _progress(survey: Survey, response: Response | None, number: int) -> dict:
@@ -301,10 +331,10 @@ def _error_list(shown, errors: dict[str, str]) -> list[tuple[str, str]]:
 
 @bp.get("/<code>/check")
 def check(code: str):
-    survey = _survey(code)
-    response = _response_or_start(survey)
-    if response.status == "submitted" or _next_url(response) != url_for("respond.check", code=code):
-        return redirect(_next_url(response))
+    survey = survey_for(code)
+    response = response_or_start(survey)
+    if response.status == "submitted" or next_url(response) != url_for("respond.check", code=code):
+        return redirect(next_url(response))
     saved = services.saved_values(response)
     return render(
         PAGE,
@@ -320,26 +350,28 @@ def check(code: str):
 
 
 @bp.post("/<code>/send")
+@abuse.sends
 def submit(code: str):
-    survey = _survey(code)
-    response = _response_or_start(survey)
+    survey = survey_for(code)
+    response = response_or_start(survey)
     try:
-        services.submit(response)
+        services.submit(response, abuse.pace())
     except services.RespondError as error:
-        return _refused(error, survey, response)
+        return refused(error, survey, response)
     return go_to(url_for("respond.done", code=code), TARGET)
 
 
 @bp.get("/<code>/done")
 def done(code: str):
-    survey = _survey(code)
-    response = _response_or_start(survey)
+    survey = survey_for(code)
+    response = response_or_start(survey)
     if response.status != "submitted":
-        return redirect(_next_url(response))
-    return _done_page(survey, response)
+        return redirect(next_url(response))
+    return done_page(survey, response)
 
 
-def _done_page(survey, response, new_code=None, code_error=None, status=200):
+def done_page(survey, response, new_code=None, code_error=None, status=200):
+    """'Answers sent', with the offer of a participant code (see links.py)."""
     return render(
         PAGE,
         "respond/_done.html",
@@ -349,66 +381,4 @@ def _done_page(survey, response, new_code=None, code_error=None, status=200):
         can_link=participants.can_link(response),
         new_code=new_code and participants.show(new_code),
         code_error=code_error,
-    )
-
-
-@bp.post("/<code>/participant-code/new")
-def new_participant_code(code: str):
-    """Give this person a participant code, to enter in later surveys."""
-    survey = _survey(code)
-    response = _response_or_start(survey)
-    try:
-        new_code = participants.issue(response)
-    except services.RespondError as error:
-        return _refused(error, survey, response)
-    return _done_page(survey, response, new_code=new_code)
-
-
-@bp.post("/<code>/participant-code")
-@limiter.limit(
-    "10 per hour", deduct_when=lambda response: response.status_code not in (200, 204, 303)
-)
-def enter_participant_code(code: str):
-    """Link these answers to the person's earlier ones, by the code they were given."""
-    survey = _survey(code)
-    response = _response_or_start(survey)
-    try:
-        participants.link(response, request.form.get("participant_code", ""))
-    except services.RespondError as error:
-        return _done_page(survey, response, code_error=str(error), status=error.status)
-    return _done_page(survey, response)
-
-
-@bp.get("/<code>/school/<token>")
-def school_link(code: str, token: str):
-    """A partner school's own link to an outcomes survey: enter, or correct, its figures."""
-    survey = _survey(code)
-    response = services.school_response(survey, token)
-    if response is None:
-        abort(make_response(render_template("respond/unknown.html"), 404))
-    _remember(survey, response)
-    return redirect(url_for("respond.section", code=survey.code, number=1))
-
-
-@bp.route("/<code>/resume", methods=["GET", "POST"])
-@limiter.limit(
-    "20 per hour",
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code != 204 and response.status_code != 303,
-)
-def resume(code: str):
-    """Carry on with answers started on another device, from the resume code."""
-    survey = _survey(code)
-    form = ResumeForm()
-    if form.validate_on_submit():
-        response = services.resume(survey, form.code.data)
-        if response is not None:
-            _remember(survey, response)
-            flash("Welcome back. Your answers so far are saved.")
-            return go_to(_next_url(response), TARGET)
-        form.code.errors.append(
-            "That code does not match any unfinished answers to this survey. Check it and try again"
-        )
-    return render(
-        PAGE, "respond/_resume.html", 422 if form.errors else 200, survey=survey, form=form
     )

@@ -10,10 +10,26 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from hubsurvey.forms import CheckboxesField, choices
+from hubsurvey.surveys.questions import DEFAULT_NUMBER_LIMIT
 from hubsurvey.vocabulary import AUDIENCE_FACTS, CYCLES, QUESTION_KINDS
+
+
+class LinesField(TextAreaField):
+    """Text with one item a line. A record's list (a question's options) is shown one a line,
+    so that it is kept as it was when the browser leaves the field out."""
+
+    def process_data(self, value) -> None:
+        super().process_data("\n".join(value) if isinstance(value, list) else value)
 
 
 class AudienceFields:
@@ -55,7 +71,10 @@ class NewSurveyForm(FlaskForm):
     copy_of = SelectField("Survey to copy", coerce=int, validate_choice=False)
 
     def validate_copy_of(self, field) -> None:
-        if self.start.data == "copy" and not field.data:
+        # Only a survey offered in the list: any other number (one no survey could have, say)
+        # is refused here, before it reaches the database.
+        offered = {choice.value for choice in field.choices} - {0}
+        if self.start.data == "copy" and field.data not in offered:
             raise ValidationError("Choose the survey to copy")
 
 
@@ -63,7 +82,7 @@ class SettingsForm(FlaskForm):
     title = StringField(
         "Title",
         validators=[
-            InputRequired("Enter a title"),
+            DataRequired("Enter a title"),
             Length(max=120, message="Title must be 120 characters or fewer"),
         ],
     )
@@ -116,7 +135,7 @@ class SettingsForm(FlaskForm):
         description="Shown before anyone answers: who runs the survey, why, how long answers are "
         "kept and how to get in touch. Leave a blank line between paragraphs.",
         validators=[
-            InputRequired("Enter the privacy notice"),
+            DataRequired("Enter the privacy notice"),
             Length(max=4000, message="Privacy notice must be 4,000 characters or fewer"),
         ],
     )
@@ -125,9 +144,15 @@ class SettingsForm(FlaskForm):
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError("The closing date must be on or after the opening date")
 
-    def validate_cycle_weeks(self, field) -> None:
-        if self.cycle.data == "weeks" and not field.data:
-            raise ValidationError("Enter the number of weeks between waves")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here, not in a validate_cycle_weeks: Optional() ends a field's checks when
+        # it is empty, so that one never saw weeks left out.
+        weeks = self.cycle_weeks
+        if self.cycle.data == "weeks" and weeks.data is None and not weeks.errors:
+            weeks.errors.append("Enter the number of weeks between waves")
+            valid = False
+        return valid
 
     def validate_keep_until(self, field) -> None:
         if field.data and field.data < date.today():
@@ -140,7 +165,7 @@ class SectionForm(FlaskForm, AudienceFields):
     title = StringField(
         "Section title",
         validators=[
-            InputRequired("Enter a title"),
+            DataRequired("Enter a title"),
             Length(max=120, message="Title must be 120 characters or fewer"),
         ],
     )
@@ -158,7 +183,7 @@ class QuestionForm(FlaskForm, AudienceFields):
     prompt = TextAreaField(
         "Question",
         validators=[
-            InputRequired("Enter the question"),
+            DataRequired("Enter the question"),
             Length(max=300, message="Question must be 300 characters or fewer"),
         ],
     )
@@ -167,14 +192,14 @@ class QuestionForm(FlaskForm, AudienceFields):
         validators=[Optional(), Length(max=300, message="Hint must be 300 characters or fewer")],
     )
     required = BooleanField("An answer is needed")
-    options = TextAreaField(
+    options = LinesField(
         "Answers to choose from",
         description="One per line, 2 to 12 of them.",
         validators=[Optional()],
     )
     labels = TextAreaField(
         "Words for 1 to 5",
-        description="Five lines: the words for 1, 2, 3, 4 and 5.",
+        description="Five lines, each 60 characters or fewer: the words for 1, 2, 3, 4 and 5.",
         validators=[Optional()],
     )
     low_label = StringField("Words for 0", validators=[Optional(), Length(max=60)])
@@ -209,10 +234,20 @@ class QuestionForm(FlaskForm, AudienceFields):
         if kind == "scale" and len(self.label_list()) != 5:
             self.labels.errors.append("Give exactly five lines: the words for 1, 2, 3, 4 and 5")
             valid = False
+        if kind == "scale" and any(len(label) > 60 for label in self.label_list()):
+            self.labels.errors.append("Each line must be 60 characters or fewer")
+            valid = False
         if kind == "number":
             for field in (self.minimum, self.maximum):
-                if field.data and _number(field.data) is None:
+                number = _number(field.data)
+                if field.data and number is None:
                     field.errors.append("Enter a number, like 0 or 100")
+                    valid = False
+                elif number is not None and abs(number) > DEFAULT_NUMBER_LIMIT:
+                    # Beyond what a teacher's answer may be anyway.
+                    field.errors.append(
+                        f"Enter a number from -{DEFAULT_NUMBER_LIMIT:,} to {DEFAULT_NUMBER_LIMIT:,}"
+                    )
                     valid = False
             low, high = _number(self.minimum.data), _number(self.maximum.data)
             if low is not None and high is not None and low > high:

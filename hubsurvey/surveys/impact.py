@@ -34,6 +34,7 @@ def confidence_change(survey: Survey) -> list[Change]:
             Section.survey_id == survey.id,
             Question.kind == "needs_grid",
             Response.status == "submitted",
+            Response.excluded.is_(False),  # left out by hub staff after review
             Response.participant_id.is_not(None),
         )
         .order_by(Wave.number)

@@ -3,16 +3,31 @@
 The server decides validity; the browser's own checks are only a convenience. Messages are
 written for the teacher answering, next to the question they are about."""
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from hubsurvey.inputs import whole_number
 from hubsurvey.models import Answer, Question
 
 CONFIDENCE_LABELS = {1: "Not confident", 5: "Very confident"}
 DEFAULT_SHORT_LIMIT = 200
 DEFAULT_LONG_LIMIT = 1000
+# A number question the hub lead gave no range still has one: nothing a teacher counts or
+# measures for a hub comes near it, and it keeps absurd values (1e308) out of the summaries.
+DEFAULT_NUMBER_LIMIT = 1_000_000_000
+# Numbers as teachers write them: 12, -3, 12.5, .5 (and a typographic minus from Word); an
+# exponent (1e3) is read too, and then held to the bounds like any other number.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# A comma is read only as a UK thousands separator in whole groups of three (1,234 or
+# 12,345.5): written that way it means nothing else to a teacher in England. Any other comma
+# (12,34 or 1,5) may be a decimal comma, so the teacher is asked to write the number plainly
+# rather than have it guessed.
+_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_DECIMAL_COMMA = re.compile(r"([+-]?[0-9]{0,20}),([0-9]{1,20})")
 
 
 @dataclass
@@ -62,21 +77,29 @@ def _missing_message(question: Question) -> str:
     return "Enter an answer"
 
 
+def _option(question: Question, raw: str) -> int | None:
+    """The option number a choice was sent as, if it is one of the question's."""
+    index = whole_number(raw.strip())
+    return index if index is not None and index < len(question.options) else None
+
+
 def _read_single(question, form, name) -> Reading:
     raw = form.get(name, "").strip()
     if not raw:
         return Reading()
-    if not raw.isdigit() or int(raw) >= len(question.options):
+    index = _option(question, raw)
+    if index is None:
         return Reading(error="Choose one of the answers listed")
-    return Reading(int(raw))
+    return Reading(index)
 
 
 def _read_multiple(question, form, name) -> Reading:
     chosen = []
     for raw in form.getlist(name):
-        if not raw.isdigit() or int(raw) >= len(question.options):
+        index = _option(question, raw)
+        if index is None:
             return Reading(error="Choose from the answers listed")
-        chosen.append(int(raw))
+        chosen.append(index)
     return Reading(sorted(set(chosen)))
 
 
@@ -84,11 +107,8 @@ def _read_whole(question, form, name, low: int, high: int) -> Reading:
     raw = form.get(name, "").strip()
     if not raw:
         return Reading()
-    try:
-        value = int(raw)
-    except ValueError:
-        return Reading(error=f"Choose a number from {low} to {high}")
-    if not low <= value <= high:
+    value = whole_number(raw)
+    if value is None or not low <= value <= high:
         return Reading(error=f"Choose a number from {low} to {high}")
     return Reading(value)
 
@@ -101,36 +121,56 @@ def _read_rating(question, form, name) -> Reading:
     return _read_whole(question, form, name, 0, 10)
 
 
+def number_bounds(question: Question) -> tuple[float, float]:
+    """The smallest and largest answers a number question takes: the hub lead's, or else
+    plus or minus DEFAULT_NUMBER_LIMIT (widened to meet a bound the lead set beyond it)."""
+    low, high = question.settings.get("min"), question.settings.get("max")
+    if low is None:
+        low = -DEFAULT_NUMBER_LIMIT if high is None else min(-DEFAULT_NUMBER_LIMIT, high)
+    if high is None:
+        high = max(DEFAULT_NUMBER_LIMIT, low)
+    return low, high
+
+
 def _read_number(question, form, name) -> Reading:
-    raw = form.get(name, "").strip().replace(",", "")
+    raw = form.get(name, "").strip().replace("\u2212", "-")
     if not raw:
         return Reading()
     settings = question.settings
     unit = settings.get("unit", "")
     whole = settings.get("integer", False)
-    try:
-        value = float(raw)
-    except ValueError:
+    if "," in raw and not _GROUPED_NUMBER.fullmatch(raw):
+        return Reading(error=_comma_message(raw, whole))
+    if not _PLAIN_NUMBER.fullmatch(raw.replace(",", "")):
         return Reading(error="Enter a number, like 12" if whole else "Enter a number, like 12.5")
-    if value != value or value in (float("inf"), float("-inf")):
-        return Reading(error="Enter a number, like 12")
-    if whole and value != int(value):
-        return Reading(error="Enter a whole number, like 12")
-    low, high = settings.get("min"), settings.get("max")
-    too_low = low is not None and value < low
-    too_high = high is not None and value > high
-    if too_low or too_high:
+    # Too large a number reads as infinity, which the bounds then refuse; + 0.0 keeps -0 as 0.
+    value = float(raw.replace(",", "")) + 0.0
+    low, high = number_bounds(question)
+    if not low <= value <= high:
         suffix = f" {unit}" if unit and unit != "%" else unit
-        if low is not None and high is not None:
-            bounds = f"from {_show(low)} to {_show(high)}"
-        else:
-            bounds = f"of {_show(low)} or more" if too_low else f"of {_show(high)} or less"
-        return Reading(error=f"Enter a number {bounds}{suffix}")
+        return Reading(error=f"Enter a number from {_words(low)} to {_words(high)}{suffix}")
+    if whole and not value.is_integer():
+        return Reading(error="Enter a whole number, like 12")
     return Reading(int(value) if whole else value)
 
 
+def _comma_message(raw: str, whole: bool) -> str:
+    """Ask for a number with a comma that is not a thousands separator to be written plainly,
+    using the teacher's own digits when they are short enough to repeat."""
+    typed = _DECIMAL_COMMA.fullmatch(raw)
+    if typed:
+        before, after = typed.group(1), typed.group(2)
+        if whole:
+            return f"Write {before}{after} without a comma"
+        if not before.lstrip("+-"):
+            return f"Write {before}0.{after} with a full stop"
+        return f"Write {before}.{after} with a full stop, or {before}{after} without a comma"
+    return "Write the number without commas, like 1234" + ("" if whole else " or 12.5")
+
+
 def _read_text(question, form, name) -> Reading:
-    value = form.get(name, "").strip().replace("\r\n", "\n")
+    # Browsers send line breaks as CR LF; a lone CR is a line break too.
+    value = form.get(name, "").strip().replace("\r\n", "\n").replace("\r", "\n")
     limit = text_limit(question)
     if len(value) > limit:
         over = len(value) - limit
@@ -262,6 +302,16 @@ def describe(question: Question, value) -> list[str]:
 
 
 def _show(number) -> str:
+    """A number as typed: in full, without an exponent, so the form reads it back the same."""
     if number is None:
         return ""
-    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+    if float(number).is_integer():
+        return str(int(number))
+    return format(Decimal(repr(float(number))), "f")
+
+
+def _words(number) -> str:
+    """A number in a message, with thousands separated: 1,000,000,000."""
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return format(Decimal(repr(float(number))), ",f")

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func
 
+from hubsurvey.audit.services import record
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import (
@@ -70,8 +71,11 @@ def default_privacy_notice(hub: Hub, keep_until: date) -> str:
 
 
 def hub_surveys(hub: Hub) -> list[tuple[Survey, int, int]]:
-    """The hub's surveys, newest first, each with its submitted and in-progress counts."""
-    submitted = func.count(case((Response.status == "submitted", 1)))
+    """The hub's surveys, newest first, each with its submitted and in-progress counts
+    (responses left out after review are not counted)."""
+    submitted = func.count(
+        case(((Response.status == "submitted") & Response.excluded.is_(False), 1))
+    )
     drafts = func.count(case((Response.status == "draft", 1)))
     rows = db.session.execute(
         db.select(Survey, submitted, drafts)
@@ -155,15 +159,40 @@ def _copy_section(section: Section) -> Section:
 
 
 def update_settings(survey: Survey, **fields) -> None:
+    """Save a survey's settings; a change to its anonymity or keep-until date is recorded."""
+    changes = _privacy_changes(survey, fields)
     for name, value in fields.items():
         setattr(survey, name, value)
+    for change in changes:
+        record("privacy-changed", hub=survey.hub, target=survey_words(survey), detail=change)
     db.session.commit()
+
+
+def survey_words(survey: Survey) -> str:
+    """A survey as the audit log names it."""
+    return f"survey {survey.id}: {survey.title}"
+
+
+def _privacy_changes(survey: Survey, fields: dict) -> list[str]:
+    changes = []
+    if "anonymous" in fields and fields["anonymous"] != survey.anonymous:
+        changes.append("named → anonymous" if fields["anonymous"] else "anonymous → named")
+    if "keep_until" in fields and fields["keep_until"] != survey.keep_until:
+        before, after = (
+            day.isoformat() if day else "not set"
+            for day in (survey.keep_until, fields["keep_until"])
+        )
+        changes.append(f"keep until {before} → {after}")
+    return changes
 
 
 def set_status(survey: Survey, status: str) -> None:
     """Open or close a survey. Opening checks there is something to answer."""
     if status == "open" and not survey.questions:
         raise ValueError("Add at least one question before opening the survey")
+    if status != survey.status:
+        action = "survey-opened" if status == "open" else "survey-closed"
+        record(action, hub=survey.hub, target=survey_words(survey))
     survey.status = status
     db.session.commit()
     if status == "open":
@@ -192,11 +221,15 @@ def check_editable(survey: Survey) -> None:
 
 
 def response_counts(survey: Survey) -> dict[str, int]:
-    """Sent and in-progress responses in the current wave."""
+    """Sent and in-progress responses in the current wave (not those left out after review)."""
     wave = survey.current_wave
     rows = db.session.execute(
         db.select(Response.status, func.count())
-        .where(Response.survey_id == survey.id, Response.wave_id == (wave.id if wave else None))
+        .where(
+            Response.survey_id == survey.id,
+            Response.wave_id == (wave.id if wave else None),
+            Response.excluded.is_(False),
+        )
         .group_by(Response.status)
     )
     counts = {"submitted": 0, "draft": 0}
@@ -209,7 +242,11 @@ def wave_counts(survey: Survey) -> list[tuple[Wave, int]]:
     sent = dict(
         db.session.execute(
             db.select(Response.wave_id, func.count())
-            .where(Response.survey_id == survey.id, Response.status == "submitted")
+            .where(
+                Response.survey_id == survey.id,
+                Response.status == "submitted",
+                Response.excluded.is_(False),
+            )
             .group_by(Response.wave_id)
         )
         .tuples()
@@ -223,6 +260,7 @@ def _sent_this_wave(survey: Survey):
     return and_(
         Response.survey_id == survey.id,
         Response.status == "submitted",
+        Response.excluded.is_(False),  # left out by hub staff after review
         Response.wave_id == (wave.id if wave else None),
     )
 
@@ -314,6 +352,7 @@ def outcome_figures(survey: Survey) -> list[tuple[str, str, dict[int, float]]]:
         .where(
             Response.survey_id == survey.id,
             Response.status == "submitted",
+            Response.excluded.is_(False),
             Answer.question_id.in_([q.id for q in numbers]),
         )
         .order_by(Wave.number.desc(), Response.school_name)

@@ -6,6 +6,7 @@ from hubsurvey.extensions import db
 from hubsurvey.forms import choices
 from hubsurvey.htmx import go_to, is_htmx, render
 from hubsurvey.models import Question, Section
+from hubsurvey.review.services import suspect_count
 from hubsurvey.surveys import bp, editor, impact, services, waves
 from hubsurvey.surveys.forms import NewSurveyForm, QuestionForm, SectionForm, SettingsForm
 from hubsurvey.vocabulary import AUDIENCE_FACTS
@@ -70,6 +71,7 @@ def show(survey_id: int):
         link=_short_link(survey),
         qr_svg=qr.svg(_short_link(survey)),
         counts=services.response_counts(survey),
+        suspects=suspect_count(survey),
         waves=services.wave_counts(survey),
         changes=impact.confidence_change(survey),
         school_links=services.school_links(survey) if survey.kind == "outcomes" else [],
@@ -234,6 +236,9 @@ def remove_section(survey_id: int, section_id: int):
 def _after_change(survey):
     """htmx gets the editor back in place; a plain form post goes back to the editor page."""
     if is_htmx():
+        # Objects outlive commits (see extensions.py), and a move changes only positions:
+        # reload, or the editor would show the old order until the page is reloaded.
+        db.session.expire_all()
         return _editor(survey)
     return redirect(url_for("surveys.questions", survey_id=survey.id), 303)
 

@@ -74,6 +74,10 @@ def upgrade():
             sa.Column("excluded", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.add_column(sa.Column("browser_hash", sa.String(length=64), nullable=True))
+        batch_op.drop_index("ix_response_survey_status")
+        batch_op.create_index(
+            "ix_response_survey_status_browser", ["survey_id", "status", "browser_hash"]
+        )
 
     _schools_per_hub()
 
@@ -142,7 +146,11 @@ def downgrade():
         batch_op.drop_constraint("fk_school_hub_id_hub", type_="foreignkey")
         batch_op.drop_constraint("uq_school_hub_id_urn", type_="unique")
         batch_op.drop_column("hub_id")
+        # Fails where two hubs now hold records of one URN: merge those by hand first.
+        batch_op.create_unique_constraint("uq_school_urn", ["urn"])
     with op.batch_alter_table("response", schema=None) as batch_op:
+        batch_op.drop_index("ix_response_survey_status_browser")
+        batch_op.create_index("ix_response_survey_status", ["survey_id", "status"])
         batch_op.drop_column("browser_hash")
         batch_op.drop_column("excluded")
         batch_op.drop_column("flags")

@@ -35,11 +35,20 @@ def test_hub_lead_edits_a_needs_assessment_in_place_and_opens_it(live_app, live_
     page.get_by_role("strong").filter(has_text="Which year groups do you teach?").wait_for()
     assert page.url.startswith(editor_url)  # never left the page
 
-    # Move it up: htmx swaps the editor in place.
+    # Move it up: it is first in section 2, so it goes to the end of section 1. htmx swaps
+    # the editor in place, showing the order as stored.
     question = page.locator(".app-question", has_text="Which year groups do you teach?")
     question.get_by_role("button", name=re.compile(r"^Up ")).click()
-    first_in_section = page.locator(".app-section").nth(1).locator(".app-question").first
-    first_in_section.get_by_role("strong").filter(has_text="Which year groups").wait_for()
+    last_in_first = page.locator(".app-section").nth(0).locator(".app-question").last
+    last_in_first.get_by_role("strong").filter(has_text="Which year groups").wait_for()
+    # Within a section too: the moved question is shown above the one it passed.
+    second = page.locator(".app-section").nth(1)
+    topic = second.locator(".app-question", has_text="Which topic do your pupils")
+    topic.get_by_role("button", name=re.compile(r"^Up ")).click()
+    page.wait_for_function(
+        "() => { const s = document.querySelectorAll('.app-section')[1].textContent;"
+        " return s.indexOf('Which topic do your pupils') < s.indexOf('helping pupils learn'); }"
+    )
 
     page.get_by_role("link", name="Back to the survey").click()
     page.get_by_role("button", name="Open the survey").click()

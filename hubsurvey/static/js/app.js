@@ -26,3 +26,28 @@ document.addEventListener("change", (event) => {
   const form = event.target.closest("form[data-autosubmit]");
   if (form && event.target.type === "radio") form.requestSubmit();
 });
+
+// When the server cannot store answers just now (503), or the connection drops, htmx leaves the
+// form as it is: say so above it, so the teacher knows nothing is lost and sends it again.
+function keepAnswersNote(event, text) {
+  const form = event.detail.elt.closest("form");
+  if (!form) return;
+  let note = form.querySelector(".app-unsaved");
+  if (!note) {
+    note = document.createElement("div");
+    note.className = "govuk-error-summary app-unsaved";
+    note.setAttribute("role", "alert");
+    note.tabIndex = -1;
+    form.prepend(note);
+  }
+  note.textContent = text;
+  note.focus();
+}
+document.body.addEventListener("htmx:responseError", (event) => {
+  if (event.detail.xhr.status === 503) {
+    keepAnswersNote(event, "Your answers could not be saved just now. Nothing is lost: they are still here. Wait a minute, then send them again.");
+  }
+});
+document.body.addEventListener("htmx:sendError", (event) => {
+  keepAnswersNote(event, "The connection dropped, so your answers were not sent. They are still here: send them again when you have signal.");
+});

@@ -1,0 +1,43 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, ValidationError
+
+# Response ids beyond a database integer are nobody's: refused here, before any query.
+LARGEST_ID = 2**31 - 1
+TERM_CHECKS = [
+    # Not only spaces: an empty search would find everyone.
+    DataRequired("Enter the person's name or email address"),
+    Length(max=254, message="Name or email address must be 254 characters or fewer"),
+]
+
+
+# Control characters never arrive here: hubsurvey.inputs takes them out of every request.
+class SearchForm(FlaskForm):
+    # Posted, not sent in the address: a name or an email in a URL would stay in the server's
+    # logs and the browser's history.
+    term = StringField(
+        "Name or email address",
+        description="Part of a name finds everyone whose name contains it. An email address "
+        "finds only that exact address.",
+        validators=TERM_CHECKS,
+    )
+
+
+class ChosenForm(FlaskForm):
+    """The responses chosen from a search, with the search, to show it again."""
+
+    term = HiddenField(validators=TERM_CHECKS)
+    responses = SelectMultipleField(
+        "Responses",
+        coerce=int,
+        # Whether each may be chosen is checked against the hub's own responses, in services.
+        validate_choice=False,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+
+    def validate_responses(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Choose at least one response")
+        if any(not 1 <= value <= LARGEST_ID for value in field.data):
+            raise ValidationError("Choose from the responses listed")

@@ -1,0 +1,109 @@
+from flask import Response, abort, flash, g, redirect, render_template, url_for
+
+from hubsurvey.models.base import utcnow
+from hubsurvey.privacy import bp, services
+from hubsurvey.privacy.forms import ChosenForm, SearchForm
+from hubsurvey.reports.exports import csv_chunks
+
+
+def _page(search_form: SearchForm, status: int = 200, **results):
+    return render_template(
+        "privacy/index.html",
+        form=search_form,
+        surveys=services.named_surveys(g.hub),
+        anonymous_count=services.anonymous_survey_count(g.hub),
+        **results,
+    ), status
+
+
+def _results(typed: str, status: int = 200, errors=()):
+    """The search form with what it found, every response chosen."""
+    search = services.search_for(typed)
+    found = services.find(g.hub, search)
+    return _page(
+        SearchForm(formdata=None, term=search.term),
+        status,
+        search=search,
+        found=found,
+        about=services.about,
+        answers=services.answers,
+        chosen=ChosenForm(formdata=None, term=search.term),
+        errors=errors,
+    )
+
+
+@bp.get("/")
+def index():
+    return _page(SearchForm(formdata=None))
+
+
+@bp.post("/")
+def search():
+    form = SearchForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    return _results(form.term.data)
+
+
+def _chosen(form: ChosenForm):
+    """The search and the responses chosen from it; a 404 if any is not this hub's."""
+    responses = services.chosen(g.hub, form.responses.data)
+    if responses is None:
+        abort(404)
+    return services.search_for(form.term.data), responses
+
+
+@bp.post("/download")
+def download():
+    """The chosen responses as CSV, for a person who asked for their data."""
+    form = ChosenForm()
+    if not form.validate_on_submit():
+        return _invalid(form)
+    search, responses = _chosen(form)
+    services.record_download(g.hub, responses, search)
+    body = "".join(csv_chunks(services.access_rows(responses)))
+    name = f"personal-data-{utcnow():%Y-%m-%d}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename={name}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/erase")
+def confirm_erase():
+    """Say exactly what will be deleted, before anything is."""
+    form = ChosenForm()
+    if not form.validate_on_submit():
+        return _invalid(form)
+    search, responses = _chosen(form)
+    return render_template(
+        "privacy/confirm.html",
+        form=form,
+        search=search,
+        responses=responses,
+        surveys=services.per_survey(responses),
+    )
+
+
+@bp.post("/erase/confirmed")
+def erase():
+    form = ChosenForm()
+    if not form.validate_on_submit():
+        return _invalid(form)
+    search, responses = _chosen(form)
+    count = services.erase(g.hub, responses, search)
+    flash(
+        f"Deleted {count} {'response' if count == 1 else 'responses'} and their answers. "
+        "The audit log records that you did, without the person's name or email."
+    )
+    return redirect(url_for("privacy.index"), 303)
+
+
+def _invalid(form: ChosenForm):
+    if form.term.errors:
+        abort(400)  # the search is sent back as it was shown: not something a person types
+    return _results(form.term.data, 422, errors=form.responses.errors)

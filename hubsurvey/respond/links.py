@@ -1,0 +1,74 @@
+"""Ways back to a respondent's answers: participant codes (the same person over time), a
+partner school's own link to an outcomes survey, and resume codes (another device)."""
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+
+from hubsurvey.htmx import go_to, render
+from hubsurvey.respond import abuse, bp, participants, services
+from hubsurvey.respond.forms import ResumeForm
+from hubsurvey.respond.views import (
+    PAGE,
+    TARGET,
+    done_page,
+    next_url,
+    refused,
+    remember,
+    response_or_start,
+    survey_for,
+)
+
+
+@bp.post("/<code>/participant-code/new")
+def new_participant_code(code: str):
+    """Give this person a participant code, to enter in later surveys."""
+    survey = survey_for(code)
+    response = response_or_start(survey)
+    try:
+        new_code = participants.issue(response)
+    except services.RespondError as error:
+        return refused(error, survey, response)
+    return done_page(survey, response, new_code=new_code)
+
+
+@bp.post("/<code>/participant-code")
+@abuse.wrong_codes("10 per hour")
+def enter_participant_code(code: str):
+    """Link these answers to the person's earlier ones, by the code they were given."""
+    survey = survey_for(code)
+    response = response_or_start(survey)
+    try:
+        participants.link(response, request.form.get("participant_code", ""))
+    except services.RespondError as error:
+        return done_page(survey, response, code_error=str(error), status=error.status)
+    return done_page(survey, response)
+
+
+@bp.get("/<code>/school/<token>")
+def school_link(code: str, token: str):
+    """A partner school's own link to an outcomes survey: enter, or correct, its figures."""
+    survey = survey_for(code)
+    response = services.school_response(survey, token)
+    if response is None:
+        abort(make_response(render_template("respond/unknown.html"), 404))
+    remember(survey, response)
+    return redirect(url_for("respond.section", code=survey.code, number=1))
+
+
+@bp.route("/<code>/resume", methods=["GET", "POST"])
+@abuse.wrong_codes("20 per hour")
+def resume(code: str):
+    """Carry on with answers started on another device, from the resume code."""
+    survey = survey_for(code)
+    form = ResumeForm()
+    if form.validate_on_submit():
+        response = services.resume(survey, form.code.data)
+        if response is not None:
+            remember(survey, response)
+            flash("Welcome back. Your answers so far are saved.")
+            return go_to(next_url(response), TARGET)
+        form.code.errors.append(
+            "That code does not match any unfinished answers to this survey. Check it and try again"
+        )
+    return render(
+        PAGE, "respond/_resume.html", 422 if form.errors else 200, survey=survey, form=form
+    )

@@ -1,0 +1,101 @@
+"""What the daily purge removes, and whether anything expired is still there."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, exists, func, select, update
+
+from hubsurvey.audit import services as audit
+from hubsurvey.extensions import db
+from hubsurvey.models import JobRun, Participant, Response, Survey, utcnow
+
+JOB = "purge"
+
+
+@dataclass
+class Purged:
+    """What one run of the purge removed."""
+
+    surveys: int = 0
+    responses: int = 0
+    drafts: int = 0
+    participants: int = 0
+    audit_entries: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.responses} responses from {self.surveys} surveys past their keep-until date, "
+            f"{self.drafts} unsent drafts, {self.participants} participant links that no longer "
+            f"link anything, {self.audit_entries} audit entries past their keeping time"
+        )
+
+
+def draft_cutoff(now: datetime) -> datetime:
+    return now - timedelta(days=current_app.config["DRAFT_KEEP_DAYS"])
+
+
+def expired_surveys(today: date):
+    """Surveys whose keep-until date has passed and that still hold responses."""
+    return (
+        select(Survey)
+        .where(Survey.keep_until < today)
+        .where(exists().where(Response.survey_id == Survey.id))
+        .order_by(Survey.id)
+    )
+
+
+def purge_expired(now: datetime | None = None) -> Purged:
+    """Delete what is past its time, in one transaction, and say what went. A survey past its
+    keep-until date is closed too, so it takes no answers that would be deleted at once."""
+    now = now or utcnow()
+    today = now.date()
+    purged = Purged()
+    for survey in db.session.scalars(expired_surveys(today)).all():
+        removed = db.session.execute(delete(Response).where(Response.survey_id == survey.id))
+        purged.surveys += 1
+        purged.responses += removed.rowcount
+        audit.record(
+            "purge",
+            hub=survey.hub,
+            target=f"survey {survey.id}: {survey.title}",
+            detail=f"{removed.rowcount} responses deleted: kept until {survey.keep_until}",
+        )
+    db.session.execute(
+        update(Survey)
+        .where(Survey.keep_until < today, Survey.status == "open")
+        .values(status="closed")
+    )
+    drafts = db.session.execute(
+        delete(Response).where(Response.status == "draft", Response.saved_at < draft_cutoff(now))
+    )
+    purged.drafts = drafts.rowcount
+    unlinked = db.session.execute(
+        delete(Participant).where(~exists().where(Response.participant_id == Participant.id))
+    )
+    purged.participants = unlinked.rowcount
+    purged.audit_entries = audit.purge_old_entries(now)
+    run = db.session.get(JobRun, JOB) or JobRun(name=JOB)
+    run.started_at = run.finished_at = utcnow()
+    run.detail = str(purged)[:500]
+    db.session.add(run)
+    if purged.drafts or purged.participants:
+        audit.record("purge", detail=f"{purged.drafts} drafts, {purged.participants} codes")
+    db.session.commit()
+    return purged
+
+
+def still_expired(now: datetime | None = None) -> dict[str, int]:
+    """What the purge should have removed but is still there: a warning for administrators."""
+    now = now or utcnow()
+    responses = db.session.scalar(
+        select(func.count(Response.id))
+        .join(Survey, Survey.id == Response.survey_id)
+        .where(Survey.keep_until < now.date())
+    )
+    drafts = db.session.scalar(
+        select(func.count(Response.id)).where(
+            Response.status == "draft", Response.saved_at < draft_cutoff(now)
+        )
+    )
+    return {"responses": responses or 0, "drafts": drafts or 0}

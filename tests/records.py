@@ -1,0 +1,93 @@
+"""A hub with one record of every kind a URL can name, and a snapshot of every stored row:
+for the tests that send every form in the app (test_hostile_staff.py, test_csrf.py)."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from factories import make_school, make_user
+from sqlalchemy import select
+
+from hubsurvey.activities.services import save_activity
+from hubsurvey.admin.services import add_need_area
+from hubsurvey.auth import sessions
+from hubsurvey.extensions import db
+from hubsurvey.models import Hub, Response, Survey, User, utcnow
+from hubsurvey.surveys.services import create_survey
+from hubsurvey.surveys.waves import current_wave
+
+
+def named_response(hub: Hub) -> tuple[Survey, Response]:
+    """An open named survey with Ann's response, flagged for review. (Not the survey the
+    editor is tried on: a survey with responses cannot be edited.)"""
+    survey = create_survey(hub, "blank")
+    survey.anonymous, survey.status = False, "open"
+    response = Response(
+        survey=survey,
+        wave=current_wave(survey),
+        token=secrets.token_hex(8),
+        resume_code=secrets.token_hex(4).upper(),
+        status="submitted",
+        submitted_at=utcnow(),
+        profile_saved=True,
+        respondent_name=f"Ann {hub.name}",
+        respondent_email="ann@school.example",
+        flags="duplicate",
+    )
+    db.session.add(response)
+    db.session.commit()
+    return survey, response
+
+
+def hub_records(hub: Hub, staff: User, tag: str) -> dict:
+    """One of each of the hub's records, by the name of the URL argument that takes it."""
+    survey = create_survey(hub, "template")
+    section = survey.sections[0]
+    school = make_school(hub, f"{tag} Primary School", urn=f"10000{len(tag)}")
+    # A need area of the hub's type that no question uses, so that it can be moved or removed.
+    spare = add_need_area(hub.hub_type, f"{tag} spare need area", "")
+    activity = save_activity(
+        hub,
+        None,
+        [hub.hub_type.need_areas[0]],
+        [school],
+        title=f"{tag} phonics training",
+        kind="training",
+        starts_at=datetime(2027, 1, 12, 16, 0),
+    )
+    named, response = named_response(hub)
+    colleague = make_user(f"colleague@{tag.lower()}.example", hubs=[hub])
+    # The staff member is signed in on another device too.
+    _, elsewhere = sessions.start(staff, "Firefox on a phone", "192.0.2.1", timedelta(hours=1))
+    return {
+        "hub_slug": hub.slug,
+        "hub_id": hub.id,
+        "hub_type_id": hub.hub_type_id,
+        "survey_id": survey.id,
+        "section_id": section.id,
+        "question_id": section.questions[0].id,
+        "school_id": school.id,
+        "activity_id": activity.id,
+        "feedback_id": activity.survey_id,
+        "area_id": spare.id,
+        "mine_area_id": hub.hub_type.need_areas[0].id,
+        "named_survey_id": named.id,
+        "response_id": response.id,
+        "user_id": colleague.id,
+        "session_id": elsewhere.id,
+        "code": named.code,
+        "direction": "down",
+        "status": "open",
+        "action": "exclude",
+    }
+
+
+def snapshot() -> dict[str, list[str]]:
+    """Every row of every table (but when a session was last seen or a partnership updated)."""
+    db.session.expire_all()
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if c.name not in ("last_seen_at", "updated_at")]
+        found = db.session.execute(select(*columns)).all()
+        rows[table.name] = sorted(repr(tuple(row)) for row in found)
+    db.session.commit()  # ends the read, so that no lock is held while the app works
+    return rows

@@ -1,0 +1,605 @@
+"""Exports that always parse and single no one out.
+
+Every CSV is read back with the csv module and, for a few fixed files, converted by LibreOffice
+as a hub lead's spreadsheet would open it; hostile text comes from hypothesis where a check is
+quick. Anonymous surveys' response files are checked for k-anonymity on generated populations.
+"""
+
+import csv
+import io
+import os
+import re
+import secrets
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from factories import make_hub, make_school, make_survey, make_user, sign_in
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hubsurvey.extensions import db
+from hubsurvey.models import Answer, AuditEntry, ExportRecord, Response
+from hubsurvey.reports.anonymity import BLANK, PROFILE_COLUMNS, generalise
+from hubsurvey.reports.exports import csv_chunks, long_csv, long_rows, safe, xlsx_file
+from hubsurvey.surveys.waves import current_wave
+from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
+
+SOFFICE = os.environ.get("HUBSURVEY_SOFFICE") or shutil.which("soffice") or "/usr/bin/soffice"
+
+# Text a teacher might type, or someone might type to attack the hub lead's spreadsheet.
+HOSTILE = [
+    "ok\n=6+6",
+    "two\r\nlines, with a comma",
+    "x;=1+1",
+    "tab\there\t-3",
+    '"Quoted", he said; then =HYPERLINK("http://x.example","go")',
+    "=1+1",
+    "+44 113 496 0000",
+    "-2+3",
+    "@SUM(A1:A3)",
+    "\tstarts with a tab",
+    "\rstarts with a return",
+    "line one\r@two\n+three\r\n-four",
+    "£5 for the café, naïve résumé",
+    'a;"=1+1',
+]
+# Where the guard puts its apostrophes in some of them.
+DEFUSED = {
+    "ok\n=6+6": "ok\n'=6+6",
+    "x;=1+1": "x;'=1+1",
+    "tab\there\t-3": "tab\there\t'-3",
+    "-2+3": "'-2+3",
+    "line one\r@two\n+three\r\n-four": "line one\r'@two\n'+three\r\n'-four",
+    "£5 for the café, naïve résumé": "£5 for the café, naïve résumé",
+}
+
+
+def _defused(text: str) -> str:
+    """The guard written out plainly: an apostrophe before a formula character wherever a
+    spreadsheet could start a cell (the text's start, a line's, after a semicolon or a tab)."""
+    out = []
+    for i, char in enumerate(text):
+        if char in "=+-@\t\r" and (i == 0 or text[i - 1] in "\r\n;\t"):
+            out.append("'")
+        out.append(char)
+    return "".join(out)
+
+
+# A formula character where a spreadsheet could start a cell.
+LIVE = re.compile(r"(?:^|(?<=[\r\n;\t]))[=+\-@\t\r]")
+
+HOSTILE_SURVEY = {
+    "title": "Needs =1+1",
+    "sections": [
+        {
+            "title": "Confidence",
+            "questions": [{"kind": "needs_grid", "prompt": "How confident are you?"}],
+        },
+        {
+            "title": "Your words",
+            "questions": [
+                {
+                    "kind": "single",
+                    "prompt": "Pick one,\n=or two?",
+                    "options": ["-Other; =maybe", "@plain", "Fine"],
+                },
+                {
+                    "kind": "multiple",
+                    "prompt": "Formats;\t+which?",
+                    "options": ["Online", "=Twilight", "In school\r\n-after"],
+                    "required": False,
+                },
+                {"kind": "number", "prompt": "Pupils?", "min": 0, "max": 40, "integer": True},
+                {
+                    "kind": "long_text",
+                    "prompt": "What would help?\r\n@you",
+                    "max_length": 2000,
+                    "required": False,
+                },
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def hub(app):
+    hub = make_hub("Leeds English Hub", "english-hub")
+    hub.smallest_group = 3
+    db.session.commit()
+    return hub
+
+
+@pytest.fixture
+def lead(client, hub):
+    sign_in(client, make_user(hubs=[hub]))
+
+
+def _send(
+    survey,
+    *,
+    text=None,
+    school=None,
+    school_name="Elsewhere School",
+    excluded=False,
+    role="teacher",
+    phase="primary",
+    career_stage="ect-1",
+    subject="all-primary",
+):
+    """A sent response to a HOSTILE_SURVEY survey: the grid, one option, two of the multiple
+    choice, a number, and `text` for the long text question unless it is None."""
+    response = Response(
+        survey=survey,
+        wave=current_wave(survey),
+        token=secrets.token_hex(8),
+        resume_code=secrets.token_hex(4).upper(),
+        status="submitted",
+        submitted_at=datetime(2026, 5, 11, 14, 7, 30),
+        profile_saved=True,
+        role=role,
+        phase=phase,
+        career_stage=career_stage,
+        subject=subject,
+        school=school,
+        school_name=school.name if school else school_name,
+        excluded=excluded,
+    )
+    db.session.add(response)
+    db.session.flush()
+    question = {q.kind: q.id for q in survey.questions}
+    grid = next(q for q in survey.questions if q.kind == "needs_grid")
+    answers = [(question["needs_grid"], area.id, 2, None) for area in grid.grid_areas]
+    answers += [(question["single"], 0, 0, None), (question["number"], 0, 28, None)]
+    answers += [(question["multiple"], item, 1, None) for item in (2, 3)]
+    if text is not None:
+        answers.append((question["long_text"], 0, None, text))
+    for question_id, item, number, words in answers:
+        db.session.add(
+            Answer(response_id=response.id, question_id=question_id, item=item, number=number,
+                   text=words)
+        )  # fmt: skip
+    db.session.commit()
+    return response
+
+
+def _hostile_survey(hub):
+    """A named survey whose prompts, options, school names and answers hold HOSTILE text."""
+    survey = make_survey(hub, HOSTILE_SURVEY, anonymous=False)
+    school = make_school(hub, "St Mary's, Leeds;=1\n-Annex")
+    for text in HOSTILE:
+        _send(survey, text=text, school=school)
+    _send(survey, school_name="=cmd|' /C calc'!A0")  # no text answer
+    return survey
+
+
+def _read_csv(data: bytes) -> list[list]:
+    """Rows read back by the csv module. Read as QUOTE_NONNUMERIC: an unquoted cell that is
+    not a number would fail here, so every text cell must be in quotes."""
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline=""), quoting=csv.QUOTE_NONNUMERIC))
+
+
+def _long_rows_expected(survey) -> int:
+    """How many answers HOSTILE_SURVEY's sent responses hold: one row each in the long file."""
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Answer)
+        .join(Response)
+        .where(Response.survey_id == survey.id, Response.excluded.is_(False))
+    )
+
+
+def _download(client, hub, what, fmt, **args) -> bytes:
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    with client.get(f"/hubs/{hub.slug}/reports/export/{what}.{fmt}?{query}") as response:
+        assert response.status_code == 200
+        return response.data
+
+
+# The CSV files, read back by the csv module
+
+
+def test_every_csv_keeps_one_row_per_record_whatever_the_text(client, hub, lead):
+    survey = _hostile_survey(hub)
+    long = _read_csv(_download(client, hub, "responses-long", "csv", survey=survey.id))
+    wide = _read_csv(_download(client, hub, "responses-wide", "csv", survey=survey.id))
+    assert len(long) == 1 + _long_rows_expected(survey)
+    assert len(wide) == 1 + len(HOSTILE) + 1
+    answers = [row[-2] for row in long if row[-4] == safe("What would help?\r\n@you")]
+    assert answers == [safe(text) for text in HOSTILE]
+    for text, defused in DEFUSED.items():
+        assert safe(text) == defused and defused in answers
+    heading = wide[0]
+    assert [row[heading.index("school")] for row in wide[1:]] == [
+        "St Mary's, Leeds;'=1\n'-Annex"
+    ] * len(HOSTILE) + ["'=cmd|' /C calc'!A0"]
+    # Numbers are unquoted numbers; the whole file holds no live formula.
+    assert {type(row[0]) for row in wide[1:]} == {float}
+    assert all(
+        not LIVE.search(cell) for row in long + wide for cell in row if cell.__class__ is str
+    )
+    # The fast writer of the long file is the generic one, byte for byte.
+    assert _download(client, hub, "responses-long", "csv", survey=survey.id).decode() == "".join(
+        csv_chunks(long_rows(survey.id))
+    )
+
+
+def test_the_summary_csv_quotes_and_defuses_group_names(client, hub, lead):
+    survey = _hostile_survey(hub)
+    summary = _read_csv(_download(client, hub, "summary", "csv", survey=survey.id, by="school"))
+    # The english hub's three need areas for the school, and for the school not on the list.
+    assert len(summary) == 1 + 2 * 3
+    assert {row[0] for row in summary[1:]} == {
+        "St Mary's, Leeds;'=1\n'-Annex",
+        "School not on the list",
+    }
+
+
+cells = st.one_of(
+    st.text(),
+    st.text(alphabet="=+-@\t\r\n;,\"' x£é\0", max_size=12),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+)
+
+
+@given(st.lists(st.lists(cells, min_size=1, max_size=6), max_size=8))
+@settings(max_examples=300)
+def test_any_text_reads_back_as_the_same_cells_with_formulas_defused(rows):
+    data = "".join(csv_chunks(rows)).encode("utf-8")
+    back = _read_csv(data)
+    assert len(back) == len(rows)
+    for row, read in zip(rows, back, strict=True):
+        assert len(read) == len(row)
+        for cell, value in zip(row, read, strict=True):
+            if isinstance(cell, str):
+                assert not LIVE.search(value)
+                assert value == _defused(cell.replace("\0", ""))
+            elif cell is None:
+                assert value == ""
+            else:
+                assert value == float(cell)  # as written: repr of a float, digits of an int
+
+
+@given(text=st.text().map(lambda text: text.replace("\0", "")))  # PostgreSQL stores no NUL
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_the_fast_long_csv_writes_any_text_as_the_generic_writer_does(app, text):
+    hub = make_hub(f"Hub {secrets.token_hex(4)}", "english-hub")
+    survey = make_survey(hub, HOSTILE_SURVEY, anonymous=False)
+    _send(survey, text=text, school_name=text[:200])
+    assert "".join(long_csv(survey.id)) == "".join(csv_chunks(long_rows(survey.id)))
+
+
+# LibreOffice, as a hub lead's spreadsheet opens the files
+
+
+@pytest.fixture
+def soffice(tmp_path):
+    """Converts CSV files to XLSX with LibreOffice, in a profile of this test's own."""
+    if not Path(SOFFICE).exists():
+        reason = f"LibreOffice not found at {SOFFICE}: install Debian's libreoffice-calc-nogui"
+        if os.environ.get("HUBSURVEY_REQUIRE_BROWSER"):
+            pytest.fail(reason + " (HUBSURVEY_REQUIRE_BROWSER is set, so this is a failure)")
+        pytest.skip(reason)
+    profile = (tmp_path / "libreoffice-profile").as_uri()
+
+    def convert(files: list[Path], separators: str) -> list[openpyxl.Workbook]:
+        # Separators as LibreOffice's CSV filter names them: 44 comma, 59 semicolon, 9 tab;
+        # 34 the quote, 76 UTF-8, 1 the first line.
+        out = files[0].parent / f"xlsx-{separators.replace('/', '-')}"
+        subprocess.run(
+            [SOFFICE, f"-env:UserInstallation={profile}", "--headless",
+             f"--infilter=CSV:{separators},34,76,1", "--convert-to", "xlsx", "--outdir", str(out),
+             *map(str, files)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        return [openpyxl.load_workbook(out / f"{f.stem}.xlsx") for f in files]
+
+    return convert
+
+
+def _no_formulas(book) -> None:
+    for row in book.active.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", f"{cell.coordinate} is a formula: {cell.value!r}"
+
+
+def test_libreoffice_opens_every_csv_with_exact_rows_and_no_formula(client, hub, lead, soffice,
+                                                                    tmp_path):  # fmt: skip
+    survey = _hostile_survey(hub)
+    files = {
+        "long": _download(client, hub, "responses-long", "csv", survey=survey.id),
+        "wide": _download(client, hub, "responses-wide", "csv", survey=survey.id),
+        "summary": _download(client, hub, "summary", "csv", survey=survey.id, by="school"),
+    }
+    paths = []
+    for name, data in files.items():
+        paths.append(tmp_path / f"{name}.csv")
+        paths[-1].write_bytes(data)
+    records = {"long": _long_rows_expected(survey), "wide": len(HOSTILE) + 1, "summary": 6}
+    long_path = paths[0]
+    for book, (name, count) in zip(soffice(paths, "44"), records.items(), strict=True):
+        assert book.active.max_row == 1 + count, name
+        _no_formulas(book)
+        read = _read_csv(files[name])
+        assert [[c.value for c in row] for row in book.active.iter_rows(max_col=2)] == [
+            [None if v == "" else (int(v) if isinstance(v, float) else v) for v in row[:2]]
+            for row in read
+        ], name
+    # A program told to split on semicolons or tabs too keeps each quoted cell whole.
+    for separators in ("44/59", "44/9"):
+        (book,) = soffice([long_path], separators)
+        assert book.active.max_row == 1 + records["long"]
+        _no_formulas(book)
+        answers = [row[-2].value for row in book.active.iter_rows(min_row=2)]
+        assert "x;'=1+1" in answers and "ok\n'=6+6" in answers
+    # Told to split on semicolons or tabs only, it cannot read the file's rows, but even then
+    # no piece of text it cuts out becomes a formula.
+    for separators in ("59", "9"):
+        (book,) = soffice([long_path], separators)
+        _no_formulas(book)
+
+
+# XLSX: text as typed, in string cells
+
+XLSX_ESCAPE = re.compile(r"_x([0-9A-F]{4})_")
+
+
+def _typed(value):
+    """A cell's text as typed: XLSX itself writes a control character as _xHHHH_."""
+    return XLSX_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value) if isinstance(value, str) else value
+
+
+def test_xlsx_cells_hold_the_text_as_typed_without_apostrophes(client, hub, lead):
+    survey = _hostile_survey(hub)
+    for what in ("responses-long", "responses-wide"):
+        book = openpyxl.load_workbook(
+            io.BytesIO(_download(client, hub, what, "xlsx", survey=survey.id))
+        )
+        sheet = book.worksheets[0]
+        _no_formulas(book)
+        cells = [_typed(c.value) for row in sheet.iter_rows() for c in row]
+        for text in [*HOSTILE, "St Mary's, Leeds;=1\n-Annex", "=cmd|' /C calc'!A0"]:
+            if text.strip():
+                assert text in cells, (what, text)
+        assert "'-2+3" not in cells
+        assert all(c.data_type in ("s", "n") for row in sheet.iter_rows() for c in row)
+        assert book.sheetnames[1] == "Notes"
+
+
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_xlsx_writes_any_text_as_a_string_cell(texts):
+    path = xlsx_file([["heading"] * len(texts), texts], "sheet")
+    try:
+        book = openpyxl.load_workbook(path)
+        row = [c for c in next(book.active.iter_rows(min_row=2, max_row=2))]
+        for text, cell in zip(texts, row, strict=False):
+            if text.replace("\0", ""):
+                assert cell.data_type == "s"
+                assert _typed(cell.value) == text.replace("\0", "")
+    finally:
+        os.remove(path)
+
+
+# Anonymous means anonymous in the files
+
+PROFILE_VALUES = {
+    "school": ["Hill Primary", "Dale Academy", "Moor School"],
+    "role": ["teacher", "senco", "headteacher"],
+    "phase": ["primary", "secondary"],
+    "career_stage": ["ect-1", "years-3-5"],
+    "subject": ["english", "maths"],
+}
+people = st.lists(
+    st.fixed_dictionaries(
+        {name: st.sampled_from(values) for name, values in PROFILE_VALUES.items()}
+    ),
+    max_size=14,
+)
+
+
+def _profiles_in(rows: list[list]) -> dict[tuple, set]:
+    """Each combination of the profile columns in a file, with the responses that have it."""
+    heading, columns = rows[0], [rows[0].index(c) for c in PROFILE_COLUMNS]
+    shared: dict[tuple, set] = {}
+    for row in rows[1:]:
+        profile = tuple("" if row[i] is None else row[i] for i in columns)
+        shared.setdefault(profile, set()).add(row[heading.index("response_id")])
+    return shared
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+@given(population=people, k=st.integers(min_value=2, max_value=5))
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_anonymous_files_share_every_profile_by_the_smallest_group_and_named_keep_all(
+    client, hub, lead, population, k
+):
+    hub.smallest_group = k
+    anonymous = make_survey(hub, HOSTILE_SURVEY)
+    named = make_survey(hub, HOSTILE_SURVEY, anonymous=False)
+    schools = {}  # the hub's schools, new for each example
+    for person in population:
+        if person["school"] not in schools:
+            urn = str(100000 + anonymous.id * 10 + len(schools))
+            schools[person["school"]] = make_school(hub, f"{person['school']} {urn}", urn=urn)
+        for survey in (anonymous, named):
+            _send(survey, **{**person, "school": schools[person["school"]]})
+
+    def files(survey) -> dict[str, list[list]]:
+        return {
+            f"{what} {fmt}": (_read_csv if fmt == "csv" else _xlsx_rows)(
+                _download(client, hub, what, fmt, survey=survey.id)
+            )
+            for what in ("responses-wide", "responses-long")
+            for fmt in ("csv", "xlsx")
+        }
+
+    anonymous_files = files(anonymous)
+    for name, rows in anonymous_files.items():
+        shared = _profiles_in(rows)
+        assert all(len(ids) >= k for ids in shared.values()), (name, shared)
+        # Everyone is in the file when there are enough of them to hide among; else no one.
+        assert sum(len(ids) for ids in shared.values()) == (
+            len(population) if len(population) >= k else 0
+        )
+        sent = rows[0].index("submitted_at")
+        assert {row[sent] for row in rows[1:]} <= {"2026-05-11"}  # the date, not the time
+    # The wide and long files give each response the same profile.
+    wide, long = (anonymous_files[f"responses-{w} csv"] for w in ("wide", "long"))
+    assert _profiles_in(wide) == _profiles_in(long)
+    # The named survey's files keep every profile value, and the time.
+    expected = sorted(
+        (schools[p["school"]].name, schools[p["school"]].urn, PHASES[p["phase"]],
+         RESPONDENT_ROLES[p["role"]], CAREER_STAGES[p["career_stage"]], SUBJECTS[p["subject"]])
+        for p in population
+    )  # fmt: skip
+    for name, rows in files(named).items():
+        shared = _profiles_in(rows)
+        assert sorted(p for p, ids in shared.items() for _ in ids) == expected, name
+        sent = rows[0].index("submitted_at")
+        assert {row[sent] for row in rows[1:]} <= {"2026-05-11 14:07:30"}
+
+
+@given(
+    counts=st.dictionaries(
+        st.tuples(*[st.sampled_from(["", "a", "b"])] * 6), st.integers(1, 4), max_size=30
+    ),
+    k=st.integers(min_value=1, max_value=8),
+)
+@settings(max_examples=500)
+def test_generalising_only_blanks_values_and_leaves_no_group_smaller_than_k(counts, k):
+    written = generalise(counts, k)
+    assert written.keys() == counts.keys()
+    shared: dict = {}
+    for profile, count in counts.items():
+        if written[profile] is not None:
+            shared[written[profile]] = shared.get(written[profile], 0) + count
+            assert all(w in ("", v) for w, v in zip(written[profile], profile, strict=True))
+    assert all(n >= k for n in shared.values())
+    total = sum(counts.values())
+    assert sum(shared.values()) == (total if total >= k else 0)
+    # A profile shared by k already is written as it is, unless its group had to take in the
+    # few left with no profile at all.
+    assert all(written[p] in (p, BLANK) for p, n in counts.items() if n >= k)
+
+
+def test_the_only_senco_at_a_school_is_not_picked_out(client, hub, lead):
+    hub.smallest_group = 3
+    survey = make_survey(hub, HOSTILE_SURVEY)
+    hill = make_school(hub, "Hill Primary", urn="123456")
+    for _ in range(3):
+        _send(survey, school=hill, role="teacher")
+    senco = _send(survey, school=hill, role="senco")
+    for _ in range(2):
+        _send(survey, school_name="Dale Academy", role="senco")
+    rows = _read_csv(_download(client, hub, "responses-wide", "csv", survey=survey.id))
+    by_id = {int(row[0]): dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert len(by_id) == 6
+    alone = by_id[senco.id]
+    assert (alone["school"], alone["school_urn"]) == ("", "")
+    assert alone["role"] == "SENCO"  # one of three SENCOs once their schools are left out
+    teachers = [r for r in by_id.values() if r["role"] == "Teacher"]
+    assert {(r["school"], r["school_urn"]) for r in teachers} == {("Hill Primary", "123456")}
+    assert {r["submitted_at"] for r in by_id.values()} == {"2026-05-11"}
+    assert all(r["school"] == "" for r in by_id.values() if r["role"] == "SENCO")
+
+
+def test_named_surveys_are_exported_in_full_with_times(client, hub, lead):
+    hub.smallest_group = 5
+    survey = make_survey(hub, HOSTILE_SURVEY, anonymous=False)
+    hill = make_school(hub, "Hill Primary", urn="123456")
+    _send(survey, school=hill, role="senco", subject="maths", career_stage="years-3-5")
+    for what in ("responses-wide", "responses-long"):
+        rows = _read_csv(_download(client, hub, what, "csv", survey=survey.id))
+        record = dict(zip(rows[0], rows[1], strict=True))
+        assert record["school"] == "Hill Primary" and record["school_urn"] == "123456"
+        assert (record["role"], record["subject"]) == ("SENCO", "Mathematics")
+        assert record["career_stage"] == "3 to 5 years" and record["phase"] == "Primary"
+        assert record["submitted_at"] == "2026-05-11 14:07:30"
+    book = openpyxl.load_workbook(
+        io.BytesIO(_download(client, hub, "responses-wide", "xlsx", survey=survey.id))
+    )
+    notes = [c.value for c in book["Notes"]["A"]]
+    assert any("named: every response is exported in full" in n for n in notes)
+
+
+def test_an_anonymous_xlsx_says_what_was_left_out_on_its_notes_sheet(client, hub, lead):
+    hub.smallest_group = 3
+    survey = make_survey(hub, HOSTILE_SURVEY)
+    for role in ("teacher", "teacher", "teacher", "senco", "senco"):
+        _send(survey, role=role)
+    _send(survey, role="senco", school_name="Dale Academy")
+    book = openpyxl.load_workbook(
+        io.BytesIO(_download(client, hub, "responses-long", "xlsx", survey=survey.id))
+    )
+    notes = " ".join(c.value for c in book["Notes"]["A"])
+    assert "anonymous" in notes and "fewer than 3 responses" in notes
+    assert "3 of the 6 responses in this file have some of those values left blank" in notes
+    page = client.get(f"/hubs/{hub.slug}/reports/exports").text
+    assert "Files of anonymous surveys pick no one out" in page
+    assert "Named surveys are exported in full" in page
+
+
+def test_an_anonymous_survey_with_fewer_responses_than_the_smallest_group_exports_none(
+    client, hub, lead
+):
+    hub.smallest_group = 5
+    survey = make_survey(hub, HOSTILE_SURVEY)
+    for _ in range(4):
+        _send(survey)
+    assert len(_read_csv(_download(client, hub, "responses-wide", "csv", survey=survey.id))) == 1
+    assert len(_read_csv(_download(client, hub, "responses-long", "csv", survey=survey.id))) == 1
+    page = client.get(f"/hubs/{hub.slug}/reports/exports").text
+    assert "its files hold no responses until 5 are sent (4 so far)" in page
+
+
+# Excluded responses, and the record of every export
+
+
+def test_excluded_responses_are_left_out_of_every_response_export(client, hub, lead):
+    hub.smallest_group = 2
+    for anonymous in (False, True):
+        survey = make_survey(hub, HOSTILE_SURVEY, anonymous=anonymous)
+        kept = [_send(survey, text="kept"), _send(survey, text="kept")]
+        left_out = _send(survey, text="suspect", excluded=True)
+        for what in ("responses-wide", "responses-long"):
+            for rows in (
+                _read_csv(_download(client, hub, what, "csv", survey=survey.id)),
+                _xlsx_rows(_download(client, hub, what, "xlsx", survey=survey.id)),
+            ):
+                ids = {int(row[0]) for row in rows[1:]}
+                assert ids == {r.id for r in kept}, (anonymous, what)
+                assert left_out.id not in ids
+                assert not any("suspect" in str(cell) for row in rows for cell in row)
+
+
+def test_every_export_is_in_the_audit_log_with_what_format_and_filters(client, hub, lead):
+    survey = make_survey(hub, HOSTILE_SURVEY, anonymous=False)
+    _download(client, hub, "responses-wide", "xlsx", survey=survey.id)
+    _download(client, hub, "summary", "csv", survey=survey.id, by="role")
+    entries = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.hub_id, e.actor) for e in entries] == [(hub.id, "lead@hub.example")] * 2
+    assert entries[0].target == f"survey {survey.id}: Needs =1+1"
+    assert entries[0].detail == f"responses-wide as XLSX; filters: survey={survey.id}"
+    assert entries[1].detail == f"summary as CSV; filters: survey={survey.id}&by=role"
+    assert db.session.scalar(db.select(db.func.count()).select_from(ExportRecord)) == 2
