@@ -38,6 +38,16 @@ def sign_in(client, user, password=PASSWORD):
     return response
 
 
+# What a primary teacher at the hub's partner school Hill Primary says about themselves.
+PROFILE = {
+    "school": "Hill Primary (URN 100001)",
+    "phase": "primary",
+    "role": "teacher",
+    "career_stage": "ect-1",
+    "subject": "all-primary",
+}
+
+
 # A small needs assessment with one question of each kind, in the template format.
 SMALL_SURVEY = {
     "title": "Training needs",

@@ -5,21 +5,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from factories import make_hub, make_school, make_survey
+from factories import PROFILE, make_hub, make_school, make_survey
 
 from hubsurvey.activities.services import save_activity
 from hubsurvey.admin.services import load_reference_data
 from hubsurvey.extensions import db
 from hubsurvey.models import Response
 from hubsurvey.surveys.waves import open_next_wave
-
-PROFILE = {
-    "school": "Hill Primary (URN 100001)",
-    "phase": "primary",
-    "role": "teacher",
-    "career_stage": "ect-1",
-    "subject": "all-primary",
-}
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 import pytest
-from factories import SMALL_SURVEY, make_hub, make_school, make_survey
+from factories import PROFILE, SMALL_SURVEY, make_hub, make_school, make_survey
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
@@ -34,14 +34,6 @@ HOSTILE = settings(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-PROFILE = {
-    "school": "Hill Primary (URN 100001)",
-    "phase": "primary",
-    "role": "teacher",
-    "career_stage": "ect-1",
-    "subject": "all-primary",
-}
 
 # Anything a browser can put in a form field: every Unicode scalar value (a browser cannot send
 # a lone surrogate), including control characters.

@@ -2,19 +2,11 @@
 SQLite and PostgreSQL (run this file on both: every assertion names the exact result)."""
 
 import pytest
-from factories import PASSWORD, make_hub, make_school, make_survey, make_user, sign_in
+from factories import PASSWORD, PROFILE, make_hub, make_school, make_survey, make_user, sign_in
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, Response, SchoolLink, UserSession
 from hubsurvey.surveys.services import create_survey, make_school_links, set_status
-
-PROFILE = {
-    "school": "Hill Primary (URN 100001)",
-    "phase": "primary",
-    "role": "teacher",
-    "career_stage": "ect-1",
-    "subject": "all-primary",
-}
 
 # One screen of number questions, answered without a profile (like quick feedback).
 FIGURES = {

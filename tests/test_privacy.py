@@ -91,8 +91,7 @@ def test_staff_find_a_persons_responses_by_email_in_every_named_survey(client, h
     first, second, anonymous = surveys
     mine = [_respond(first, ANN), _respond(second, ANN, status="draft")]
     _respond(first, BOB)
-    # An anonymous survey keeps no names; even if one were there, it is never searched.
-    _respond(anonymous, ANN)
+    _respond(anonymous, ("", ""))  # anonymous answers say nobody's name
 
     page = client.post(_url(hub), data={"term": "  ANN@School.Example "})
     assert page.status_code == 200
@@ -326,12 +325,26 @@ def test_staff_of_another_hub_get_404_for_all_of_it(client, app, hub, surveys):
     ).all()
 
 
-def test_a_response_in_an_anonymous_survey_cannot_be_chosen(client, hub, lead, surveys):
+def test_an_anonymous_response_cannot_be_chosen(client, hub, lead, surveys):
     anonymous = surveys[2]
-    response = _respond(anonymous, ANN)
+    response = _respond(anonymous, ("", ""))
     data = {"term": ANN[1], "responses": [response.id]}
     assert client.post(_url(hub, "erase/confirmed"), data=data).status_code == 404
     assert db.session.get(Response, response.id) is not None
+
+
+def test_names_given_before_a_survey_became_anonymous_can_still_be_found_and_erased(
+    client, hub, lead, surveys
+):
+    first = surveys[0]
+    before = _respond(first, ANN)
+    first.anonymous = True
+    db.session.commit()
+    assert _found_ids(client.post(_url(hub), data={"term": ANN[1]}).text) == [str(before.id)]
+    data = {"term": ANN[1], "responses": [before.id]}
+    assert client.post(_url(hub, "erase/confirmed"), data=data).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Response, before.id) is None
 
 
 @pytest.mark.parametrize(

@@ -3,18 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
-from factories import make_hub, make_school, make_survey
+from factories import PROFILE, make_hub, make_school, make_survey
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, Response
-
-PROFILE = {
-    "school": "Hill Primary (URN 100001)",
-    "phase": "primary",
-    "role": "teacher",
-    "career_stage": "ect-1",
-    "subject": "all-primary",
-}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import pytest
-from factories import PASSWORD, make_hub, make_school, make_survey, make_user, sign_in
+from factories import PASSWORD, PROFILE, make_hub, make_school, make_survey, make_user, sign_in
 
 from hubsurvey.activities.services import live_feedback, save_activity
 from hubsurvey.admin.services import load_reference_data
@@ -16,14 +16,6 @@ from hubsurvey.reports.feedback import activity_ratings, comments, need_area_rat
 from hubsurvey.reports.summary import Filters, needs_summary
 from hubsurvey.surveys.impact import confidence_change
 from hubsurvey.surveys.waves import current_wave, open_next_wave
-
-PROFILE = {
-    "school": "Hill Primary (URN 100001)",
-    "phase": "primary",
-    "role": "teacher",
-    "career_stage": "ect-1",
-    "subject": "all-primary",
-}
 
 
 @pytest.fixture

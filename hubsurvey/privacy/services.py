@@ -1,7 +1,8 @@
 """A named person's answers across a hub's named surveys: found, shown, handed over, erased.
 
-Only named surveys are searched: anonymous ones hold no name or email address, so there is
-nobody in them to find."""
+Only responses that hold a name or an email address are searched: those given to named
+surveys, including any given before a survey was switched to anonymous (they keep the name
+they were given). Anonymous answers hold neither, so there is nobody in them to find."""
 
 from collections import Counter
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from hubsurvey.respond.services import saved_values
 from hubsurvey.surveys.questions import describe
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
 
+# A response that says who gave it.
+NAMED = (Response.respondent_name != "") | (Response.respondent_email != "")
 ACCESS_HEADINGS = ["survey", "wave", "status", "started", "sent", "question", "answer"]
 
 
@@ -51,15 +54,14 @@ def anonymous_survey_count(hub: Hub) -> int:
 
 
 def find(hub: Hub, search: Search) -> list[Response]:
-    """The responses in the hub's named surveys whose email is the one typed (in any case),
+    """The named responses in the hub's surveys whose email is the one typed (in any case),
     or whose name contains what was typed (in any case)."""
     # Only the two columns, matched here rather than in SQL: SQLite's lower() folds only
     # A to Z, so "élodie" would find "Élodie" on PostgreSQL but not on SQLite.
     candidates = db.session.execute(
         db.select(Response.id, Response.respondent_name, Response.respondent_email)
         .join(Survey, Survey.id == Response.survey_id)
-        .where(Survey.hub_id == hub.id, Survey.anonymous.is_(False))
-        .where((Response.respondent_name != "") | (Response.respondent_email != ""))
+        .where(Survey.hub_id == hub.id, NAMED)
     )
     wanted = search.term.casefold()
     if search.by == "email":
@@ -72,7 +74,7 @@ def find(hub: Hub, search: Search) -> list[Response]:
 
 
 def chosen(hub: Hub, ids: list[int]) -> list[Response] | None:
-    """The responses with these ids, or None if any is not in one of the hub's named surveys."""
+    """The responses with these ids, or None if any is not a named response of the hub's."""
     responses = _load(set(ids), hub)
     return responses if len(responses) == len(set(ids)) else None
 
@@ -83,7 +85,7 @@ def _load(ids, hub: Hub | None = None) -> list[Response]:
     query = (
         db.select(Response)
         .join(Survey, Survey.id == Response.survey_id)
-        .where(Response.id.in_(ids), Survey.anonymous.is_(False))
+        .where(Response.id.in_(ids), NAMED)
         .options(selectinload(Response.survey), selectinload(Response.wave))
         .order_by(Survey.created_at.desc(), Survey.id.desc(), Response.started_at, Response.id)
     )
