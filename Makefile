@@ -17,10 +17,12 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-reference
 	$(FLASK) setup-link --base-url http://127.0.0.1:$(PORT)
-	@# The web server and the background worker together; Ctrl-C stops both.
-	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	@# The web server and the background worker together; Ctrl-C stops both. Both run in the
+	@# background, where a shell has them ignore Ctrl-C: the trap passes it on.
+	@trap 'kill $$web $$worker 2>/dev/null; wait' INT TERM EXIT; \
 	$(FLASK) worker & worker=$$!; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) & web=$$!; \
+	wait $$web
 
 # A separate database filled with a year of demonstration data, then served.
 DEMO := FLASK_DATABASE_URL=sqlite:///$(CURDIR)/instance/demo.sqlite
