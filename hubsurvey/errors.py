@@ -2,7 +2,7 @@
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InternalError, OperationalError
+from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from hubsurvey.extensions import db
@@ -59,32 +59,46 @@ def http_error(error: HTTPException):
 UNAVAILABLE_STATES = {"25006", "53100", "53200", "57P01", "57P03"}
 
 
+# SQLite's words for the same conditions. A connection opened on a read-only file stays
+# read-only, so these start afresh with new connections; a busy database ("database is
+# locked") does not need that, and new connections would only add to the load.
+STUCK_CONNECTION = ("readonly", "read-only", "disk is full", "disk i/o", "unable to open")
+
+
 def storage_unavailable(error: OperationalError | InternalError):
     """The database cannot be read or written just now (read-only, disk full, unreachable).
-    Tell the person plainly, keep what they sent so they can send it again, and start afresh
-    with new connections so the app recovers by itself when the condition clears."""
-    if isinstance(error, InternalError) and (
-        getattr(error.orig, "sqlstate", None) not in UNAVAILABLE_STATES
-    ):
+    Tell the person plainly, let a teacher send what they typed again, and recover by itself
+    when the condition clears."""
+    state = getattr(error.orig, "sqlstate", None)
+    if isinstance(error, InternalError) and state not in UNAVAILABLE_STATES:
         raise error
     current_app.logger.error("Database unavailable: %s", error.orig)
     db.session.rollback()
     db.session.remove()
-    # A connection opened on a read-only file stays read-only: make new ones.
-    db.engine.dispose()
+    if state in UNAVAILABLE_STATES or any(w in str(error.orig).lower() for w in STUCK_CONNECTION):
+        db.engine.dispose()
     resend = []
-    if request.method == "POST":
+    # Only a teacher's answers are offered back: never a staff form, which may hold a password,
+    # and the page is not kept in any cache.
+    if request.method == "POST" and request.blueprint == "respond":
         resend = [(name, value) for name, values in request.form.lists() for value in values]
-    page = render_template(
-        "error.html",
-        title="Your answers could not be saved just now"
-        if resend
-        else "Sorry, we cannot do that just now",
-        message=(
-            "Nothing is lost: what you typed is still here. Wait a minute, then press Try again."
+    headers = {"Retry-After": "30", "Cache-Control": "no-store"}
+    try:
+        page = render_template(
+            "error.html",
+            title="Your answers could not be saved just now"
             if resend
-            else "The service cannot store anything at the moment. Try again in a few minutes."
-        ),
-        resend=resend,
-    )
-    return page, 503, {"Retry-After": "30"}
+            else "Sorry, we cannot do that just now",
+            message=(
+                "Nothing is lost: what you typed is still here. Wait a minute, then press "
+                "Try again."
+                if resend
+                else "The service cannot store anything at the moment. Try again in a few minutes."
+            ),
+            resend=resend,
+        )
+    except SQLAlchemyError:
+        # The page frame asks who is signed in, which needs the database: say it plainly.
+        page = "Sorry, the service cannot store anything at the moment. Try again in a few minutes."
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+    return page, 503, headers

@@ -46,12 +46,15 @@ def run_migrations_online() -> None:
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                # Before the commit: a migration that left a row pointing at nothing fails
+                # whole, and the database stays as it was.
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"Rows would refer to missing rows: {broken[:10]}")
         if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
             connection.commit()
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
-            if broken:
-                raise RuntimeError(f"Rows refer to rows that are missing: {broken[:10]}")
 
 
 if context.is_offline_mode():

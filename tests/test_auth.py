@@ -284,17 +284,20 @@ def test_sign_ins_failures_and_sign_outs_are_audited_without_passwords(client):
     response = client.post("/sign-in", data={"email": typed, "password": "hunter2 wrong password"})
     assert response.status_code == 422
     client.post("/sign-in", data={"email": "nobody@else.example", "password": "a guess 123"})
+    # A password typed into the email box by mistake is not kept.
+    client.post("/sign-in", data={"email": "my secret pass", "password": "x"})
     sign_in(client, user)
     client.post("/sign-out")
     entries = _entries()
     assert [(e.action, e.actor, e.target) for e in entries] == [
         ("sign-in-failed", "", typed),
         ("sign-in-failed", "", "nobody@else.example"),
+        ("sign-in-failed", "", "(not an email address)"),
         ("sign-in", user.email, ""),
         ("sign-out", user.email, ""),
     ]
     assert all(e.ip == "127.0.0.1" for e in entries)
-    _no_password_in(entries, "hunter2", "a guess", PASSWORD)
+    _no_password_in(entries, "hunter2", "a guess", "my secret pass", PASSWORD)
 
 
 def test_a_failed_sign_in_records_a_long_email_shortened(client):

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Answer, AuditEntry, ExportRecord, Response
+from hubsurvey.models import Answer, AuditEntry, ExportRecord, Participant, Response
 from hubsurvey.reports.anonymity import BLANK, PROFILE_COLUMNS, generalise
 from hubsurvey.reports.exports import csv_chunks, long_csv, long_rows, safe, xlsx_file
 from hubsurvey.surveys.waves import current_wave
@@ -539,6 +539,22 @@ def test_named_surveys_are_exported_in_full_with_times(client, hub, lead):
     )
     notes = [c.value for c in book["Notes"]["A"]]
     assert any("named: every response is exported in full" in n for n in notes)
+
+
+def test_anonymous_files_never_carry_the_participant_link(client, hub, lead):
+    """A participant id would join one person's rows across files generalised apart."""
+    hub.smallest_group = 2
+    for kind, anonymous in (("anonymous", True), ("named", False)):
+        survey = make_survey(hub, HOSTILE_SURVEY, anonymous=anonymous)
+        person = Participant(hub_id=hub.id, code_hash=kind * 8)
+        db.session.add(person)
+        for response in (_send(survey), _send(survey)):
+            response.participant = person
+        db.session.commit()
+        for what in ("responses-wide", "responses-long"):
+            rows = _read_csv(_download(client, hub, what, "csv", survey=survey.id))
+            ids = {dict(zip(rows[0], row, strict=True))["participant"] for row in rows[1:]}
+            assert ids == ({""} if anonymous else {float(person.id)})  # unquoted: a number
 
 
 def test_an_anonymous_xlsx_says_what_was_left_out_on_its_notes_sheet(client, hub, lead):

@@ -162,3 +162,17 @@ def test_a_read_only_database_gives_a_clear_503_keeps_the_answers_and_recovers(a
     assert again.status_code == 303, again.text
     db.session.expire_all()
     assert db.session.scalar(db.select(Response.school_name)) == "Hill Primary"
+
+
+def test_a_staff_form_that_cannot_be_saved_never_shows_its_password_again(app, client):
+    from factories import PASSWORD, make_user
+
+    make_user()
+    allow_writes = _refuse_writes(app)
+    try:
+        page = client.post("/sign-in", data={"email": "lead@hub.example", "password": PASSWORD})
+    finally:
+        allow_writes()
+    assert page.status_code == 503
+    assert PASSWORD not in page.text
+    assert page.headers["Cache-Control"] == "no-store"

@@ -171,3 +171,26 @@ def test_hub_staff_see_each_surveys_keep_until_date_and_what_happens_then(client
     page = client.get(f"/hubs/{hub.slug}/surveys/{survey.id}/").text
     assert "Answers are kept until <strong>31 July 2031</strong>" in page
     assert "every answer to this survey, in every wave, is deleted for good" in page
+
+
+def test_staff_sessions_nobody_came_back_to_are_removed(app, hub):
+    from hubsurvey.models import UserSession
+
+    user = make_user(hubs=[hub])
+    idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
+    for token, seen in (("old", utcnow() - idle), ("live", utcnow())):
+        db.session.add(UserSession(user=user, token_hash=token * 8, last_seen_at=seen))
+    db.session.commit()
+    assert purge_expired().sessions == 1
+    assert db.session.scalars(db.select(UserSession.token_hash)).all() == ["live" * 8]
+
+
+def test_the_worker_catches_up_on_the_purge_when_it_starts(app, hub):
+    huey = app.extensions["huey"]
+    survey = make_survey(hub)
+    survey.keep_until = date.today() - timedelta(days=1)
+    db.session.commit()
+    _response(survey)
+    huey._startup["purge"]()  # what the consumer runs as it starts
+    db.session.expire_all()
+    assert _count(Response) == 0

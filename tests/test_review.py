@@ -130,6 +130,28 @@ def test_the_review_lists_why_when_which_wave_and_some_answers(app, client, lead
     assert 'name="csrf_token"' in text
 
 
+def test_an_anonymous_surveys_review_never_shows_who_beside_what(app, client, lead, hub):
+    survey = make_survey(hub)  # anonymous
+    bot = app.test_client()
+    for _ in range(2):
+        bot.post(f"/s/{survey.code}")
+        bot.post(f"/s/{survey.code}/about-you", data=PROFILE | {"role": "senco"})
+        grid = survey.questions[0]
+        bot.post(f"/s/{survey.code}/1", data={f"q{grid.id}-{a.id}": "1" for a in grid.grid_areas})
+        years = next(q for q in survey.questions if q.prompt == "Years in phase?")
+        scale = next(q for q in survey.questions if q.kind == "scale")
+        pupils = next(q for q in survey.questions if q.kind == "number")
+        bot.post(
+            f"/s/{survey.code}/2",
+            data={f"q{years.id}": "0", f"q{scale.id}": "3", f"q{pupils.id}": "20"},
+        )
+        assert bot.post(f"/s/{survey.code}/send").status_code == 303
+    text = client.get(_review_url(hub, survey)).text
+    assert "To review (2)" in text
+    assert "About them" not in text and "SENCO" not in text and "Hill Primary" not in text
+    assert "UTC" not in text.split("To review")[1]  # the day only, never the minute
+
+
 def test_leaving_a_response_out_changes_the_summary_is_audited_and_can_be_undone(
     client, lead, hub, survey
 ):

@@ -238,6 +238,47 @@ def test_settings_and_their_checks(client, hub, lead):
     )
 
 
+def test_an_anonymous_survey_people_have_answered_never_becomes_named(client, hub, lead):
+    """Otherwise every earlier anonymous answer would be exported in full, times and all."""
+    survey = create_survey(hub, "template")
+    start(survey)
+    form = {
+        "title": survey.title,
+        "anonymous": "no",
+        "keep_until": "2031-01-01",
+        "privacy_notice": "Notice",
+        "cycle": "none",
+    }
+    response = client.post(_url(hub, survey, "settings"), data=form)
+    assert response.status_code == 422
+    assert "cannot ask for names now" in response.text
+    db.session.refresh(survey)
+    assert survey.anonymous is True
+    # Named to anonymous is always allowed: it only promises more.
+    survey.anonymous = False
+    db.session.commit()
+    response = client.post(_url(hub, survey, "settings"), data=form | {"anonymous": "yes"})
+    assert response.status_code == 303
+    db.session.refresh(survey)
+    assert survey.anonymous is True
+
+
+def test_a_new_keep_until_date_is_the_one_the_privacy_notice_names(client, hub, lead):
+    survey = create_survey(hub, "template")
+    old = f"{survey.keep_until:%-d %B %Y}"
+    assert old in survey.privacy_notice
+    form = {
+        "title": survey.title,
+        "anonymous": "yes",
+        "keep_until": "2031-03-05",
+        "privacy_notice": survey.privacy_notice,
+        "cycle": "none",
+    }
+    assert client.post(_url(hub, survey, "settings"), data=form).status_code == 303
+    db.session.refresh(survey)
+    assert "kept until 5 March 2031" in survey.privacy_notice and old not in survey.privacy_notice
+
+
 def test_open_share_and_close(client, hub, lead):
     survey = create_survey(hub, "template")
     client.post(_url(hub, survey, "status/open"))

@@ -79,6 +79,9 @@ def authenticate(email: str, password: str) -> User | None:
         user = None
     if user is None:
         typed = "".join(ch for ch in email if ch.isprintable())
+        # A password typed into the email box by mistake must not be kept for years.
+        if "@" not in typed:
+            typed = "(not an email address)"
         record("sign-in-failed", target=typed[:100])
         db.session.commit()
     return user

@@ -264,7 +264,10 @@ def _profile(row, plan: ResponseRelease) -> list | None:
     written = plan.profile(row[3:9])
     if written is None:
         return None
-    return [row[0], row[1], plan.time(row[2]), *written, row[9] or "", row[10] or ""]
+    # A participant id links one person's responses across files, each generalised on its
+    # own: anonymous files leave it out.
+    participant = "" if plan.anonymous else row[10] or ""
+    return [row[0], row[1], plan.time(row[2]), *written, row[9] or "", participant]
 
 
 def _long_parts(survey_id: int, plan: ResponseRelease | None = None) -> Iterator[tuple]:

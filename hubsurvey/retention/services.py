@@ -8,7 +8,7 @@ from sqlalchemy import delete, exists, func, select, update
 
 from hubsurvey.audit import services as audit
 from hubsurvey.extensions import db
-from hubsurvey.models import JobRun, Participant, Response, Survey, utcnow
+from hubsurvey.models import JobRun, Participant, Response, Survey, UserSession, utcnow
 
 JOB = "purge"
 
@@ -22,12 +22,14 @@ class Purged:
     drafts: int = 0
     participants: int = 0
     audit_entries: int = 0
+    sessions: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.responses} responses from {self.surveys} surveys past their keep-until date, "
             f"{self.drafts} unsent drafts, {self.participants} participant links that no longer "
-            f"link anything, {self.audit_entries} audit entries past their keeping time"
+            f"link anything, {self.audit_entries} audit entries past their keeping time, "
+            f"{self.sessions} ended staff sessions"
         )
 
 
@@ -75,6 +77,11 @@ def purge_expired(now: datetime | None = None) -> Purged:
     )
     purged.participants = unlinked.rowcount
     purged.audit_entries = audit.purge_old_entries(now)
+    # Staff sessions nobody came back to: where and on what device someone signed in.
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    purged.sessions = db.session.execute(
+        delete(UserSession).where(UserSession.last_seen_at < now - idle)
+    ).rowcount
     run = db.session.get(JobRun, JOB) or JobRun(name=JOB)
     run.started_at = run.finished_at = utcnow()
     run.detail = str(purged)[:500]

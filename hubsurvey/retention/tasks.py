@@ -18,3 +18,5 @@ def register(huey: Huey, app: Flask) -> None:
     huey.periodic_task(crontab(hour=str(int(hour)), minute=str(int(minute))), name="purge")(
         in_app_context(app, purge)
     )
+    # Also each time the worker starts, so a night it was down is caught up at once.
+    huey.on_startup("purge")(in_app_context(app, purge))

@@ -158,9 +158,25 @@ def _copy_section(section: Section) -> Section:
     return copy
 
 
+ANSWERED_ANONYMOUSLY = (
+    "People have already answered this survey anonymously, so it cannot ask for names now: "
+    "they were promised that their answers would not be linked to them. Make a copy of the "
+    "survey to ask for names."
+)
+
+
 def update_settings(survey: Survey, **fields) -> None:
     """Save a survey's settings; a change to its anonymity or keep-until date is recorded."""
+    if survey.anonymous and fields.get("anonymous") is False and has_responses(survey):
+        raise ValueError(ANSWERED_ANONYMOUSLY)  # the settings page says so before this
     changes = _privacy_changes(survey, fields)
+    old, new = survey.keep_until, fields.get("keep_until")
+    if old and new and new != old and "privacy_notice" in fields:
+        # The notice teachers read names the date: it must keep naming the one the purge
+        # keeps to, not the one it was written with.
+        fields["privacy_notice"] = fields["privacy_notice"].replace(
+            f"{old:%-d %B %Y}", f"{new:%-d %B %Y}"
+        )
     for name, value in fields.items():
         setattr(survey, name, value)
     for change in changes:

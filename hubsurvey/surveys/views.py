@@ -132,7 +132,12 @@ def next_wave(survey_id: int):
 def settings(survey_id: int):
     survey = _survey(survey_id)
     form = SettingsForm(obj=survey, anonymous="yes" if survey.anonymous else "no")
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    named = form.anonymous.data == "no"
+    if valid and survey.anonymous and named and services.has_responses(survey):
+        form.anonymous.errors.append(services.ANSWERED_ANONYMOUSLY)
+        valid = False
+    if valid:
         services.update_settings(
             survey,
             title=form.title.data.strip(),

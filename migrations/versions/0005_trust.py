@@ -121,14 +121,19 @@ def _schools_per_hub():
             "activity_id IN (SELECT id FROM activity WHERE hub_id = :hub)",
         ):
             bind.execute(sa.text(statement), values)
-    # A school no hub lists any more belongs to the hub whose answers name it, if any.
-    bind.execute(
-        sa.text(
-            "UPDATE school SET hub_id = (SELECT survey.hub_id FROM response JOIN survey "
-            "ON survey.id = response.survey_id WHERE response.school_id = school.id LIMIT 1) "
-            "WHERE hub_id IS NULL"
+    # A school no hub lists any more belongs to the hub whose rows still name it: answers,
+    # a school's outcomes link, or an activity. Only a school nothing names is removed.
+    for owner_of in (
+        "SELECT survey.hub_id FROM response JOIN survey ON survey.id = response.survey_id "
+        "WHERE response.school_id = school.id",
+        "SELECT survey.hub_id FROM school_link JOIN survey ON survey.id = school_link.survey_id "
+        "WHERE school_link.school_id = school.id",
+        "SELECT activity.hub_id FROM activity_school JOIN activity "
+        "ON activity.id = activity_school.activity_id WHERE activity_school.school_id = school.id",
+    ):
+        bind.execute(
+            sa.text(f"UPDATE school SET hub_id = ({owner_of} LIMIT 1) WHERE hub_id IS NULL")
         )
-    )
     bind.execute(sa.text("DELETE FROM school WHERE hub_id IS NULL"))
 
     with op.batch_alter_table("school", schema=None) as batch_op:
