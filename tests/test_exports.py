@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Answer, AuditEntry, ExportRecord, Participant, Response
+from hubsurvey.models import Activity, Answer, AuditEntry, ExportRecord, Participant, Response
 from hubsurvey.reports.anonymity import BLANK, PROFILE_COLUMNS, generalise
 from hubsurvey.reports.exports import csv_chunks, long_csv, long_rows, safe, xlsx_file
 from hubsurvey.surveys.waves import current_wave
@@ -468,7 +468,8 @@ def test_anonymous_files_share_every_profile_by_the_smallest_group_and_named_kee
     # The named survey's files keep every profile value, and the time.
     expected = sorted(
         (schools[p["school"]].name, schools[p["school"]].urn, PHASES[p["phase"]],
-         RESPONDENT_ROLES[p["role"]], CAREER_STAGES[p["career_stage"]], SUBJECTS[p["subject"]])
+         RESPONDENT_ROLES[p["role"]], CAREER_STAGES[p["career_stage"]], SUBJECTS[p["subject"]],
+         "")  # no activity
         for p in population
     )  # fmt: skip
     for name, rows in files(named).items():
@@ -480,7 +481,9 @@ def test_anonymous_files_share_every_profile_by_the_smallest_group_and_named_kee
 
 @given(
     counts=st.dictionaries(
-        st.tuples(*[st.sampled_from(["", "a", "b"])] * 6), st.integers(1, 4), max_size=30
+        st.tuples(*[st.sampled_from(["", "a", "b"])] * len(PROFILE_COLUMNS)),
+        st.integers(1, 4),
+        max_size=30,
     ),
     k=st.integers(min_value=1, max_value=8),
 )
@@ -541,12 +544,38 @@ def test_named_surveys_are_exported_in_full_with_times(client, hub, lead):
     assert any("named: every response is exported in full" in n for n in notes)
 
 
+def test_feedback_from_a_small_session_does_not_say_which_session(client, hub, lead):
+    """A hub knows who attended a session of two: the activity counts as a profile column."""
+    hub.smallest_group = 3
+    survey = make_survey(hub, HOSTILE_SURVEY)
+    small, big = (
+        Activity(
+            hub=hub, title=title, kind="training", starts_at=datetime(2026, 5, 1),
+            survey=survey, code=code,
+        )
+        for title, code in (("Coaching pair", "SMALL1"), ("Conference", "BIG111"))
+    )  # fmt: skip
+    db.session.add_all([small, big])
+    for activity in [small] * 2 + [big] * 4:
+        _send(survey).activity = activity
+    db.session.commit()
+    for what in ("responses-wide", "responses-long"):
+        rows = _read_csv(_download(client, hub, what, "csv", survey=survey.id))
+        titles = [dict(zip(rows[0], row, strict=True))["activity"] for row in rows[1:]]
+        assert "Coaching pair" not in titles
+        assert all(n >= 3 for n in _profile_counts(rows).values())
+
+
+def _profile_counts(rows) -> dict:
+    return {p: len(ids) for p, ids in _profiles_in(rows).items()}
+
+
 def test_anonymous_files_never_carry_the_participant_link(client, hub, lead):
     """A participant id would join one person's rows across files generalised apart."""
     hub.smallest_group = 2
     for kind, anonymous in (("anonymous", True), ("named", False)):
         survey = make_survey(hub, HOSTILE_SURVEY, anonymous=anonymous)
-        person = Participant(hub_id=hub.id, code_hash=kind * 8)
+        person = Participant(hub_id=hub.id, code_hash=kind[0] * 64)
         db.session.add(person)
         for response in (_send(survey), _send(survey)):
             response.participant = person

@@ -1,17 +1,24 @@
 """Response-level exports of anonymous surveys single no one out.
 
 Every combination of the profile columns present in such a file is shared by at least k of the
-file's responses, where k is the hub's smallest group (k-anonymity). Profile values are blanked,
-never changed: first the school (with its URN), then the subject, career stage, role and
-phase, and each time only for the responses whose combination is still shared by fewer than k.
+file's responses, where k is the hub's smallest group (k-anonymity). The activity a response
+was given for counts as a profile column: a hub knows who attended a session of three. Values
+are blanked, never changed: first the school (with its URN), then the activity, the subject,
+career stage, role and phase, and each time only for the responses whose combination is still
+shared by fewer than k.
 The columns are described in docs/exports.md."""
 
-# school, school_urn, phase, role, career_stage, subject: the words written in the file.
-Profile = tuple[str, str, str, str, str, str]
-PROFILE_COLUMNS = ("school", "school_urn", "phase", "role", "career_stage", "subject")
+# school, school_urn, phase, role, career_stage, subject, activity: the words in the file.
+Profile = tuple[str, str, str, str, str, str, str]
+PROFILE_COLUMNS = (
+    "school", "school_urn", "phase", "role", "career_stage", "subject", "activity",
+)  # fmt: skip
 # The school says the most about a person, and the phase the least: blanked first and last.
-BLANKING_ORDER = (("school", "school_urn"), ("subject",), ("career_stage",), ("role",), ("phase",))
-BLANK: Profile = ("", "", "", "", "", "")
+BLANKING_ORDER = (
+    ("school", "school_urn"), ("activity",), ("subject",), ("career_stage",), ("role",),
+    ("phase",),
+)  # fmt: skip
+BLANK: Profile = ("",) * len(PROFILE_COLUMNS)
 
 
 def generalise(counts: dict[Profile, int], k: int) -> dict[Profile, Profile | None]:

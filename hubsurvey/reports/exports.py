@@ -166,12 +166,12 @@ def _plain_batches(query, name: str) -> Iterator[list[tuple]]:
 
 
 def _words(stored: tuple) -> Profile:
-    """A response's stored profile (school name, URN, phase, role, career stage, subject) as
-    the file writes it."""
-    school, urn, phase, role, stage, subject = stored
+    """A response's stored profile (school name, URN, phase, role, career stage, subject,
+    activity title) as the file writes it."""
+    school, urn, phase, role, stage, subject, activity = stored
     return (
         school or "", urn or "", PHASES.get(phase, ""), RESPONDENT_ROLES.get(role, ""),
-        CAREER_STAGES.get(stage, ""), SUBJECTS.get(subject, ""),
+        CAREER_STAGES.get(stage, ""), SUBJECTS.get(subject, ""), activity or "",
     )  # fmt: skip
 
 
@@ -221,10 +221,12 @@ def release(survey_id: int) -> ResponseRelease:
         Response.role,
         Response.career_stage,
         Response.subject,
+        Activity.title,
     )
     query = (
         db.select(*stored, func.count())
         .outerjoin(school, school.id == Response.school_id)
+        .outerjoin(Activity, Activity.id == Response.activity_id)
         .where(
             *_exported(survey_id),
             # A response with no answers has no row in the files, so it hides no one.
@@ -236,16 +238,9 @@ def release(survey_id: int) -> ResponseRelease:
     # by k as stored is shared by k as written), then put into words once per profile written.
     stored_as, counts = {}, {}
     for batch in _plain_batches(query, "profiles_export"):
-        for school_name, urn, phase, role, stage, subject, count in batch:
-            values = (
-                school_name or "",
-                urn or "",
-                phase or "",
-                role or "",
-                stage or "",
-                subject or "",
-            )
-            stored_as[(school_name, urn, phase, role, stage, subject)] = values
+        for *raw, count in batch:
+            values = tuple(value or "" for value in raw)
+            stored_as[tuple(raw)] = values
             counts[values] = counts.get(values, 0) + count
     written_as = generalise(counts, k)
     words = {values: _words(values) for values in set(written_as.values()) if values}
@@ -261,13 +256,13 @@ def release(survey_id: int) -> ResponseRelease:
 
 def _profile(row, plan: ResponseRelease) -> list | None:
     """The profile cells of a response (made once per response), or None to leave it out."""
-    written = plan.profile(row[3:9])
+    written = plan.profile(row[3:10])  # the profile and the activity's title
     if written is None:
         return None
     # A participant id links one person's responses across files, each generalised on its
     # own: anonymous files leave it out.
     participant = "" if plan.anonymous else row[10] or ""
-    return [row[0], row[1], plan.time(row[2]), *written, row[9] or "", participant]
+    return [row[0], row[1], plan.time(row[2]), *written, participant]
 
 
 def _long_parts(survey_id: int, plan: ResponseRelease | None = None) -> Iterator[tuple]:
