@@ -1,5 +1,7 @@
 """Hub staff's surveys: creating from a template, a copy or blank; editing; opening; watching."""
 
+import re
+
 import pytest
 from factories import make_hub, make_school, make_survey, make_user, sign_in
 
@@ -261,6 +263,19 @@ def test_an_anonymous_survey_people_have_answered_never_becomes_named(client, hu
     assert response.status_code == 303
     db.session.refresh(survey)
     assert survey.anonymous is True
+
+
+def test_the_settings_page_shows_whether_the_survey_is_anonymous(client, hub, lead):
+    survey = create_survey(hub, "template")
+    for anonymous, checked in ((True, "yes"), (False, "no")):
+        survey.anonymous = anonymous
+        db.session.commit()
+        page = client.get(_url(hub, survey, "settings")).text
+        radios = re.findall(r'<input[^>]*name="anonymous"[^>]*>', page)
+        assert [r for r in radios if " checked" in r] == [
+            r for r in radios if f'value="{checked}"' in r
+        ]
+        assert len([r for r in radios if " checked" in r]) == 1
 
 
 def test_a_new_keep_until_date_is_the_one_the_privacy_notice_names(client, hub, lead):

@@ -131,7 +131,10 @@ def next_wave(survey_id: int):
 @bp.route("/<int:survey_id>/settings", methods=["GET", "POST"])
 def settings(survey_id: int):
     survey = _survey(survey_id)
-    form = SettingsForm(obj=survey, anonymous="yes" if survey.anonymous else "no")
+    form = SettingsForm(obj=survey)
+    if not form.is_submitted():
+        # The stored True/False shown as the radios' "yes"/"no" (obj would win over a keyword).
+        form.anonymous.data = "yes" if survey.anonymous else "no"
     valid = form.validate_on_submit()
     named = form.anonymous.data == "no"
     if valid and survey.anonymous and named and services.has_responses(survey):
