@@ -249,6 +249,15 @@ def test_guessing_resume_codes_is_slowed(app, client, survey):
     assert response.status_code == 429
 
 
+def test_a_colleague_mistyping_resume_codes_never_locks_out_another(app, client, survey):
+    """One school's staff share an address: only the browser that guessed is slowed."""
+    for _ in range(21):
+        client.post(f"/s/{survey.code}/resume", data={"code": "AAAA-AAAA"})
+    colleague = app.test_client()
+    response = colleague.post(f"/s/{survey.code}/resume", data={"code": "AAAA-AAAA"})
+    assert response.status_code == 422  # told the code is wrong, not told to wait
+
+
 def test_links_that_cannot_be_answered_say_why(client, hub):
     draft = make_survey(hub, status="draft")
     later = make_survey(hub)

@@ -92,15 +92,28 @@ sends = limiter.limit(
 )
 
 
-def wrong_codes(limit: str):
-    """A limit on wrong resume or participant codes: only refused codes count."""
-    return limiter.limit(
-        limit,
-        methods=["POST"],
-        deduct_when=lambda response: response.status_code not in (200, 204, 303),
-        error_message="wrong-code",
-        override_defaults=False,
-    )
+def _address_and_browser() -> str:
+    return f"{get_remote_address()} {browser()}"
+
+
+def wrong_codes(limit: str, ceiling: str):
+    """Limits on wrong resume or participant codes; only refused codes count. One browser may
+    get `limit` wrong, so colleagues mistyping codes in one staff meeting never lock each other
+    out; the whole address `ceiling`, so clearing cookies does not make guessing cheap."""
+
+    def decorate(view):
+        for value, key in ((limit, _address_and_browser), (ceiling, get_remote_address)):
+            view = limiter.limit(
+                value,
+                key_func=key,
+                methods=["POST"],
+                deduct_when=lambda response: response.status_code not in (200, 204, 303),
+                error_message="wrong-code",
+                override_defaults=False,
+            )(view)
+        return view
+
+    return decorate
 
 
 def init_blueprint(bp: Blueprint) -> None:

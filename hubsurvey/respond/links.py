@@ -31,7 +31,7 @@ def new_participant_code(code: str):
 
 
 @bp.post("/<code>/participant-code")
-@abuse.wrong_codes("10 per hour")
+@abuse.wrong_codes("10 per hour", ceiling="100 per hour")
 def enter_participant_code(code: str):
     """Link these answers to the person's earlier ones, by the code they were given."""
     survey = survey_for(code)
@@ -55,7 +55,7 @@ def school_link(code: str, token: str):
 
 
 @bp.route("/<code>/resume", methods=["GET", "POST"])
-@abuse.wrong_codes("20 per hour")
+@abuse.wrong_codes("20 per hour", ceiling="200 per hour")
 def resume(code: str):
     """Carry on with answers started on another device, from the resume code."""
     survey = survey_for(code)
