@@ -1,13 +1,16 @@
 """Small factories: each test builds the few rows it needs."""
 
+import secrets
+
 from werkzeug.security import generate_password_hash
 
 from hubsurvey.admin.services import save_hub
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import SchoolDetails, add_partner
-from hubsurvey.models import HubType, Survey, User
+from hubsurvey.models import HubType, Response, Survey, User
 from hubsurvey.surveys.services import new_code
 from hubsurvey.surveys.survey_templates import build_sections
+from hubsurvey.surveys.waves import current_wave
 
 PASSWORD = "correct horse battery staple"
 # Hashing is deliberately slow: hash the shared test password once.
@@ -30,6 +33,21 @@ def make_hub(name="North Teaching School Hub", type_slug="teaching-school-hub", 
 
 def make_school(hub, name="Hillside Primary School", urn=None, phase="primary", status="invited"):
     return add_partner(hub, SchoolDetails(name=name, urn=urn, phase=phase), status).school
+
+
+def make_response(survey, wave=None, **fields) -> Response:
+    """A response row in the survey's current wave (or `wave`), with its token and resume code,
+    flushed so that it has an id; the caller adds its answers and commits."""
+    response = Response(
+        survey=survey,
+        wave=wave or current_wave(survey),
+        token=secrets.token_hex(16),
+        resume_code=secrets.token_hex(4).upper(),
+        **fields,
+    )
+    db.session.add(response)
+    db.session.flush()
+    return response
 
 
 def sign_in(client, user, password=PASSWORD):

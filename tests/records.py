@@ -1,10 +1,9 @@
 """A hub with one record of every kind a URL can name, and a snapshot of every stored row:
 for the tests that send every form in the app (test_hostile_staff.py, test_csrf.py)."""
 
-import secrets
 from datetime import datetime, timedelta
 
-from factories import make_school, make_user
+from factories import make_response, make_school, make_user
 from sqlalchemy import select
 
 from hubsurvey.activities.services import save_activity
@@ -13,7 +12,6 @@ from hubsurvey.auth import sessions
 from hubsurvey.extensions import db
 from hubsurvey.models import Hub, Response, Survey, User, utcnow
 from hubsurvey.surveys.services import create_survey
-from hubsurvey.surveys.waves import current_wave
 
 
 def named_response(hub: Hub) -> tuple[Survey, Response]:
@@ -21,11 +19,8 @@ def named_response(hub: Hub) -> tuple[Survey, Response]:
     editor is tried on: a survey with responses cannot be edited.)"""
     survey = create_survey(hub, "blank")
     survey.anonymous, survey.status = False, "open"
-    response = Response(
-        survey=survey,
-        wave=current_wave(survey),
-        token=secrets.token_hex(8),
-        resume_code=secrets.token_hex(4).upper(),
+    response = make_response(
+        survey,
         status="submitted",
         submitted_at=utcnow(),
         profile_saved=True,
@@ -33,7 +28,6 @@ def named_response(hub: Hub) -> tuple[Survey, Response]:
         respondent_email="ann@school.example",
         flags="duplicate",
     )
-    db.session.add(response)
     db.session.commit()
     return survey, response
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from factories import make_hub, make_school, make_survey, make_user, sign_in
+from factories import make_hub, make_response, make_school, make_survey, make_user, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +25,6 @@ from hubsurvey.extensions import db
 from hubsurvey.models import Activity, Answer, AuditEntry, ExportRecord, Participant, Response
 from hubsurvey.reports.anonymity import BLANK, PROFILE_COLUMNS, generalise
 from hubsurvey.reports.exports import csv_chunks, long_csv, long_rows, safe, xlsx_file
-from hubsurvey.surveys.waves import current_wave
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
 
 SOFFICE = os.environ.get("HUBSURVEY_SOFFICE") or shutil.which("soffice") or "/usr/bin/soffice"
@@ -133,11 +132,8 @@ def _send(
 ):
     """A sent response to a HOSTILE_SURVEY survey: the grid, one option, two of the multiple
     choice, a number, and `text` for the long text question unless it is None."""
-    response = Response(
-        survey=survey,
-        wave=current_wave(survey),
-        token=secrets.token_hex(8),
-        resume_code=secrets.token_hex(4).upper(),
+    response = make_response(
+        survey,
         status="submitted",
         submitted_at=datetime(2026, 5, 11, 14, 7, 30),
         profile_saved=True,
@@ -149,8 +145,6 @@ def _send(
         school_name=school.name if school else school_name,
         excluded=excluded,
     )
-    db.session.add(response)
-    db.session.flush()
     question = {q.kind: q.id for q in survey.questions}
     grid = next(q for q in survey.questions if q.kind == "needs_grid")
     answers = [(question["needs_grid"], area.id, 2, None) for area in grid.grid_areas]

@@ -3,19 +3,25 @@
 import csv
 import io
 import re
-import secrets
 import shutil
 import subprocess
 
 import openpyxl
 import pytest
-from factories import PASSWORD, SMALL_SURVEY, make_hub, make_survey, make_user, sign_in
+from factories import (
+    PASSWORD,
+    SMALL_SURVEY,
+    make_hub,
+    make_response,
+    make_survey,
+    make_user,
+    sign_in,
+)
 
 from hubsurvey.admin.services import load_reference_data
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, AuditEntry, Response, utcnow
 from hubsurvey.surveys.questions import to_answers
-from hubsurvey.surveys.waves import current_wave
 
 # A spreadsheet runs a cell, or a part of one it splits off, that starts with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,11 +51,8 @@ def surveys(hub):
 def _respond(survey, person, answers=None, status="submitted"):
     """A response by `person` (name, email), with answers by question prompt."""
     name, email = person
-    response = Response(
-        survey=survey,
-        wave=current_wave(survey),
-        token=secrets.token_hex(8),
-        resume_code=secrets.token_hex(4).upper(),
+    response = make_response(
+        survey,
         status=status,
         submitted_at=utcnow() if status == "submitted" else None,
         profile_saved=True,
@@ -61,8 +64,6 @@ def _respond(survey, person, answers=None, status="submitted"):
         respondent_name=name,
         respondent_email=email,
     )
-    db.session.add(response)
-    db.session.flush()
     for question in survey.questions:
         value = (answers or {}).get(question.prompt)
         if question.kind == "needs_grid" and value is None:

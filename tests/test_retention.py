@@ -1,16 +1,14 @@
 """Retention: what the privacy notice promises ("kept until <date> and then deleted") happens,
 every day through the worker, or on demand through a command."""
 
-import secrets
 from datetime import date, timedelta
 
 import pytest
-from factories import make_hub, make_survey, make_user, sign_in
+from factories import make_hub, make_response, make_survey, make_user, sign_in
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, AuditEntry, JobRun, Participant, Response, utcnow
 from hubsurvey.retention.services import purge_expired, still_expired
-from hubsurvey.surveys.waves import current_wave
 
 
 @pytest.fixture
@@ -21,18 +19,13 @@ def hub(app):
 def _response(survey, status="submitted", saved_days_ago=0, participant=None) -> Response:
     """A response with one answer, as a teacher's phone would have left it."""
     saved = utcnow() - timedelta(days=saved_days_ago)
-    response = Response(
-        survey=survey,
-        wave=current_wave(survey),
-        token=secrets.token_urlsafe(16),
-        resume_code=secrets.token_hex(4).upper(),
+    response = make_response(
+        survey,
         status=status,
         saved_at=saved,
         started_at=saved,
         participant=participant,
     )
-    db.session.add(response)
-    db.session.flush()
     db.session.add(Answer(response_id=response.id, question_id=survey.questions[1].id, number=1))
     db.session.commit()
     return response

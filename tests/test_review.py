@@ -1,11 +1,19 @@
 """Hub staff review suspect responses: leave one out of every summary, and bring it back."""
 
 import re
-import secrets
 from datetime import datetime, timedelta
 
 import pytest
-from factories import PASSWORD, PROFILE, make_hub, make_school, make_survey, make_user, sign_in
+from factories import (
+    PASSWORD,
+    PROFILE,
+    make_hub,
+    make_response,
+    make_school,
+    make_survey,
+    make_user,
+    sign_in,
+)
 
 from hubsurvey.activities.services import live_feedback, save_activity
 from hubsurvey.admin.services import load_reference_data
@@ -40,11 +48,9 @@ def survey(hub):
 
 def _response(survey, confidence=3, flags="", wave=None, school=None, **fields):
     """A sent response rating every need area of the survey's grid at `confidence`."""
-    response = Response(
-        survey=survey,
-        wave=wave or current_wave(survey),
-        token=secrets.token_hex(16),
-        resume_code=secrets.token_hex(4).upper(),
+    response = make_response(
+        survey,
+        wave=wave,
         status="submitted",
         profile_saved=True,
         role="teacher",
@@ -55,8 +61,6 @@ def _response(survey, confidence=3, flags="", wave=None, school=None, **fields):
         flags=flags,
         **fields,
     )
-    db.session.add(response)
-    db.session.flush()
     grid = survey.questions[0]
     for area in grid.grid_areas:
         db.session.add(
@@ -235,19 +239,14 @@ def test_left_out_feedback_leaves_the_feedback_summaries(client, lead, hub):
     headline = survey.questions[0]
     comment = next(q for q in survey.questions if q.kind == "long_text")
     for rating, text in ((4, "Useful"), (4, "Good"), (1, "Spam spam spam")):
-        response = Response(
-            survey=survey,
-            wave=current_wave(survey),
+        response = make_response(
+            survey,
             activity=activity,
-            token=secrets.token_hex(16),
-            resume_code=secrets.token_hex(4).upper(),
             status="submitted",
             profile_saved=True,
             submitted_at=datetime.now(),
             flags="too-fast" if rating == 1 else "",
         )
-        db.session.add(response)
-        db.session.flush()
         db.session.add(Answer(response_id=response.id, question_id=headline.id, number=rating))
         db.session.add(Answer(response_id=response.id, question_id=comment.id, text=text))
     db.session.commit()
