@@ -379,3 +379,15 @@ def test_questions_are_added_and_edited_in_place_with_htmx(client, hub, lead):
     assert f"/surveys/{survey.id}/questions" in saved.headers["HX-Location"]
     editor = client.get(_url(hub, survey, "questions"), headers=htmx)
     assert "How often?" in editor.text and "<html" not in editor.text
+
+
+def test_every_way_to_start_that_the_new_survey_page_offers_creates_a_survey(client, hub, lead):
+    earlier = create_survey(hub, "template")
+    page = client.get(_url(hub, rest="new")).text
+    offered = re.findall(r'name="start" type="radio" value="([^"]+)"', page)
+    assert {"template", "copy", "blank", "outcomes"} <= set(offered)
+    for way in offered:
+        response = client.post(_url(hub, rest="new"), data={"start": way, "copy_of": earlier.id})
+        assert response.status_code == 303, (way, response.text)
+    kinds = [s.kind for s in db.session.scalars(db.select(Survey).order_by(Survey.id))]
+    assert kinds.count("outcomes") == 1 and len(kinds) == len(offered) + 1

@@ -63,6 +63,7 @@ class NewSurveyForm(FlaskForm):
                 ("template", "From the template"),
                 ("copy", "From a copy of an earlier survey"),
                 ("blank", "Blank"),
+                ("outcomes", "An outcomes survey"),
             ]
         ),
         default="template",
