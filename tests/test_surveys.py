@@ -256,13 +256,46 @@ def test_an_anonymous_survey_people_have_answered_never_becomes_named(client, hu
     assert "cannot ask for names now" in response.text
     db.session.refresh(survey)
     assert survey.anonymous is True
-    # Named to anonymous is always allowed: it only promises more.
+
+
+def test_making_an_answered_named_survey_anonymous_needs_a_confirmation_saying_what_changes(
+    client, hub, lead
+):
+    survey = create_survey(hub, "template")
     survey.anonymous = False
     db.session.commit()
-    response = client.post(_url(hub, survey, "settings"), data=form | {"anonymous": "yes"})
-    assert response.status_code == 303
+    form = {
+        "title": survey.title,
+        "anonymous": "yes",
+        "keep_until": "2031-01-01",
+        "privacy_notice": "Notice",
+        "cycle": "none",
+    }
+    # Before anyone answers, it is just a setting.
+    blank = create_survey(hub, "template")
+    blank.anonymous = False
+    db.session.commit()
+    assert client.post(_url(hub, blank, "settings"), data=form).status_code == 303
+
+    start(survey)
+    start(survey)
+    response = client.post(_url(hub, survey, "settings"), data=form)
+    assert response.status_code == 422
+    assert "2 people have already answered this survey with their name" in response.text
+    assert "names already given stay stored with those answers" in response.text
+    assert "Tick the box to confirm, or choose Named" in response.text
+    db.session.refresh(survey)
+    assert survey.anonymous is False
+    # Choosing Named again needs nothing more.
+    kept = form | {"anonymous": "no", "title": "Renamed"}
+    assert client.post(_url(hub, survey, "settings"), data=kept).status_code == 303
+
+    confirmed = form | {"confirm_anonymous": "y"}
+    assert client.post(_url(hub, survey, "settings"), data=confirmed).status_code == 303
     db.session.refresh(survey)
     assert survey.anonymous is True
+    log = client.get(f"/hubs/{hub.slug}/audit").text
+    assert "named → anonymous" in log
 
 
 def test_the_settings_page_shows_whether_the_survey_is_anonymous(client, hub, lead):

@@ -104,6 +104,8 @@ class SettingsForm(FlaskForm):
         ),
         validators=[InputRequired("Choose anonymous or named")],
     )
+    # Asked for only when a named survey that people have answered is made anonymous.
+    confirm_anonymous = BooleanField("Yes, make this survey anonymous from now on")
     opens_on = DateField(
         "Opens on (optional)",
         description="Leave blank to open as soon as you open it.",

@@ -231,6 +231,13 @@ def has_responses(survey: Survey) -> bool:
     return bool(db.session.scalar(db.select(Response.id).where(Response.survey_id == survey.id)))
 
 
+def count_responses(survey: Survey) -> int:
+    """Responses started or sent, in every wave."""
+    return db.session.scalar(
+        db.select(db.func.count(Response.id)).where(Response.survey_id == survey.id)
+    )
+
+
 def check_editable(survey: Survey) -> None:
     if has_responses(survey):
         raise SurveyLocked(survey)

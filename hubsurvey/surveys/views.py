@@ -136,9 +136,15 @@ def settings(survey_id: int):
         # The stored True/False shown as the radios' "yes"/"no" (obj would win over a keyword).
         form.anonymous.data = "yes" if survey.anonymous else "no"
     valid = form.validate_on_submit()
-    named = form.anonymous.data == "no"
-    if valid and survey.anonymous and named and services.has_responses(survey):
+    answered = services.count_responses(survey) if form.is_submitted() else 0
+    if valid and survey.anonymous and form.anonymous.data == "no" and answered:
         form.anonymous.errors.append(services.ANSWERED_ANONYMOUSLY)
+        valid = False
+    # Named to anonymous is allowed, but once people have answered the lead confirms it,
+    # having read what it changes for the answers already given.
+    confirming = not survey.anonymous and form.anonymous.data == "yes" and answered > 0
+    if valid and confirming and not form.confirm_anonymous.data:
+        form.confirm_anonymous.errors.append("Tick the box to confirm, or choose Named")
         valid = False
     if valid:
         services.update_settings(
@@ -155,7 +161,10 @@ def settings(survey_id: int):
         flash("Saved the survey's settings.")
         return redirect(url_for("surveys.show", survey_id=survey.id), 303)
     return render_template(
-        "surveys/settings.html", form=form, survey=survey
+        "surveys/settings.html",
+        form=form,
+        survey=survey,
+        answered=answered if confirming else 0,
     ), 422 if form.errors else 200
 
 
