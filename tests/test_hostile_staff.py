@@ -315,7 +315,7 @@ STAFF_FORMS: dict[str, Form] = {
     "/hubs/<hub_slug>/privacy/erase/confirmed": CHOSEN,
     "/hubs/<hub_slug>/surveys/new": Form(
         fields=lambda v: {
-            "start": OneOf("template", "copy", "blank"),
+            "start": OneOf("template", "copy", "blank", "outcomes"),
             "copy_of": str(v["survey_id"]),
         }
     ),
@@ -334,6 +334,10 @@ STAFF_FORMS: dict[str, Form] = {
         },
     ),
     "/hubs/<hub_slug>/surveys/<int:survey_id>/status/<any(open, closed):status>": NOTHING,
+    "/hubs/<hub_slug>/surveys/<int:survey_id>/delete": Form(
+        fields=lambda v: {"confirm": OneOf("y", "")},
+        values=lambda v: {"survey_id": v["named_survey_id"]},
+    ),
     "/hubs/<hub_slug>/surveys/<int:survey_id>/waves/next": NOTHING,
     "/hubs/<hub_slug>/surveys/<int:survey_id>/school-links": NOTHING,
     "/hubs/<hub_slug>/surveys/<int:survey_id>/review/<int:response_id>/"
@@ -685,7 +689,7 @@ def _hub_rows(hub_id: int) -> list[tuple]:
 
 def _last(rule: str) -> bool:
     """Forms that delete or sign out go last, so that the others still find what they need."""
-    return "remove" in rule or "erase" in rule or "/end" in rule
+    return any(word in rule for word in ("remove", "erase", "/end", "/delete"))
 
 
 def test_staff_of_one_hub_cannot_change_another_hubs_records(app):

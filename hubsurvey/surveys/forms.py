@@ -299,3 +299,8 @@ def _number(text: str | None) -> float | int | None:
     if value != value or value in (float("inf"), float("-inf")):
         return None  # NaN and infinity parse as floats, but are no use as limits
     return int(value) if value.is_integer() else value
+
+
+class DeleteSurveyForm(FlaskForm):
+    # Asked for only when the survey holds responses.
+    confirm = BooleanField("Yes, delete the survey and all its responses for good")

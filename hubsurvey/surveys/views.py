@@ -7,8 +7,14 @@ from hubsurvey.forms import choices
 from hubsurvey.htmx import go_to, is_htmx, render
 from hubsurvey.models import Question, Section
 from hubsurvey.review.services import suspect_count
-from hubsurvey.surveys import bp, editor, impact, services, waves
-from hubsurvey.surveys.forms import NewSurveyForm, QuestionForm, SectionForm, SettingsForm
+from hubsurvey.surveys import bp, editor, impact, removal, services, waves
+from hubsurvey.surveys.forms import (
+    DeleteSurveyForm,
+    NewSurveyForm,
+    QuestionForm,
+    SectionForm,
+    SettingsForm,
+)
 from hubsurvey.vocabulary import AUDIENCE_FACTS
 
 EDITOR = "#editor"
@@ -166,6 +172,32 @@ def settings(survey_id: int):
         survey=survey,
         answered=answered if confirming else 0,
     ), 422 if form.errors else 200
+
+
+@bp.route("/<int:survey_id>/delete", methods=["GET", "POST"])
+def delete(survey_id: int):
+    """A confirmation page that says what goes, then the survey and its answers go for good."""
+    survey = _survey(survey_id)
+    form = DeleteSurveyForm()
+    answered = services.count_responses(survey)
+    blockers = removal.blocking_activities(survey)
+    can_delete = survey.status != "open" and not blockers
+    if form.validate_on_submit() and can_delete:
+        if answered and not form.confirm.data:
+            form.confirm.errors.append("Tick the box to confirm that the responses go for good")
+        else:
+            removal.delete_survey(survey)
+            gone = f" and its {answered} {'response' if answered == 1 else 'responses'}"
+            flash(f"Deleted “{survey.title}”{gone if answered else ''}.")
+            return redirect(url_for("surveys.index"), 303)
+    refused = form.is_submitted() and not can_delete
+    return render_template(
+        "surveys/delete.html",
+        form=form,
+        survey=survey,
+        answered=answered,
+        blockers=blockers,
+    ), 409 if refused else 422 if form.errors else 200
 
 
 @bp.get("/<int:survey_id>/preview")
