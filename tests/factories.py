@@ -2,6 +2,7 @@
 
 import secrets
 
+from sqlalchemy import event
 from werkzeug.security import generate_password_hash
 
 from hubsurvey.admin.services import save_hub
@@ -142,3 +143,24 @@ def make_survey(hub, data=None, status="open", anonymous=True) -> Survey:
     db.session.add(survey)
     db.session.commit()
     return survey
+
+
+def refuse_writes():
+    """Make every new connection refuse writes, as a read-only file or a full disk would; call
+    what it returns to allow them again."""
+    engine = db.engine
+
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("SET default_transaction_read_only = on")
+            dbapi_connection.commit()
+        cursor.close()
+
+    event.listen(engine, "connect", on_connect)
+    engine.dispose()
+
+    # Only new connections are affected: the app must recover by itself, with no restart.
+    return lambda: event.remove(engine, "connect", on_connect)

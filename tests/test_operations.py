@@ -10,9 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import make_hub, make_survey
+from factories import make_hub, make_survey, refuse_writes
 from flask_migrate import downgrade
-from sqlalchemy import event
 
 from hubsurvey.extensions import db
 from hubsurvey.models import JobRun, Response
@@ -118,24 +117,6 @@ def test_a_database_that_needs_migrating_is_not_served(make_app):
     assert client.get("/healthz").status_code == 200
 
 
-def _refuse_writes(app):
-    """Make every new connection refuse writes, as a read-only file or a full disk would."""
-    engine = db.engine
-
-    def on_connect(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        if engine.dialect.name == "sqlite":
-            cursor.execute("PRAGMA query_only=ON")
-        else:
-            cursor.execute("SET default_transaction_read_only = on")
-            dbapi_connection.commit()
-        cursor.close()
-
-    event.listen(engine, "connect", on_connect)
-    engine.dispose()
-    return lambda: event.remove(engine, "connect", on_connect)
-
-
 def test_a_read_only_database_gives_a_clear_503_keeps_the_answers_and_recovers(app, client):
     hub = make_hub("North Hub")
     survey = make_survey(hub)
@@ -148,7 +129,7 @@ def test_a_read_only_database_gives_a_clear_503_keeps_the_answers_and_recovers(a
         "career_stage": "ect-1",
         "subject": "all-primary",
     }
-    allow_writes = _refuse_writes(app)
+    allow_writes = refuse_writes()
     page = client.post(f"/s/{code}/about-you", data=profile)
     assert page.status_code == 503
     assert page.headers["Retry-After"]
@@ -168,7 +149,7 @@ def test_a_staff_form_that_cannot_be_saved_never_shows_its_password_again(app, c
     from factories import PASSWORD, make_user
 
     make_user()
-    allow_writes = _refuse_writes(app)
+    allow_writes = refuse_writes()
     try:
         page = client.post("/sign-in", data={"email": "lead@hub.example", "password": PASSWORD})
     finally:
