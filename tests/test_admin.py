@@ -123,6 +123,16 @@ def test_admin_assigns_staff_to_hubs_and_stops_accounts(client, admin):
     assert user.active is False
 
 
+def test_an_accounts_page_ticks_the_hubs_they_work_for(client, admin):
+    # Unticked, the next save of any change (a role, say) would take them off their hubs.
+    north, south = make_hub("North Hub"), make_hub("South Hub")
+    user = make_user(hubs=[north])
+    page = client.get(f"/admin/users/{user.id}").text
+    ticked = re.findall(r'name="hubs" type="checkbox" value="(\d+)" checked', page)
+    assert ticked == [str(north.id)]
+    assert f'value="{south.id}">' in page
+
+
 def test_a_stopped_account_is_signed_out_at_once(app, client):
     user = make_user()
     sign_in(client, user)
@@ -198,3 +208,104 @@ def test_a_need_area_used_by_a_survey_cannot_be_removed(client, admin):
     assert response.status_code == 200
     assert "is used by questions in hubs&#39; surveys, so it cannot be removed" in response.text
     assert db.session.get(NeedArea, area.id) is not None
+
+
+# A hub's phases keep within its type's
+
+
+@pytest.mark.parametrize(
+    ("type_slug", "phases", "message"),
+    [
+        ("english-hub", ["secondary"], "An English hub serves primary schools only"),
+        ("english-hub", ["primary", "secondary"], "An English hub serves primary schools only"),
+        ("languages-hub", ["primary"], "A languages hub serves secondary schools only"),
+        (
+            "careers-hub",
+            ["primary", "secondary"],
+            "A careers hub serves secondary, all-through, special, alternative provision and "
+            "post-16 schools",
+        ),
+    ],
+)
+def test_a_hub_cannot_serve_phases_its_type_does_not(client, admin, type_slug, phases, message):
+    data = {"name": "Leeds Hub", "hub_type_id": _hub_type(type_slug).id, "phases": phases}
+    response = client.post("/admin/hubs/new", data=data)
+    assert response.status_code == 422
+    page = response.text.replace("&#39;", "'")
+    assert message in page
+    assert "Untick Primary" in page or "Untick Secondary" in page
+    assert db.session.scalar(db.select(Hub)) is None
+
+
+def test_a_hub_may_serve_some_of_its_types_phases(client, admin):
+    data = {"name": "Leeds Careers Hub", "hub_type_id": _hub_type("careers-hub").id}
+    response = client.post("/admin/hubs/new", data={**data, "phases": ["secondary", "post-16"]})
+    assert response.status_code == 303
+    assert db.session.scalar(db.select(Hub)).phases == ["secondary", "post-16"]
+
+
+def test_changing_a_hubs_type_keeps_to_the_new_types_phases(client, admin):
+    hub = make_hub("North Hub", "maths-hub")
+    english = _hub_type("english-hub").id
+    url = f"/admin/hubs/{hub.id}/edit"
+    client.post(
+        url,
+        data={
+            "name": "North Hub",
+            "hub_type_id": hub.hub_type_id,
+            "phases": ["primary", "secondary"],
+        },
+    )
+    response = client.post(
+        url, data={"name": "North Hub", "hub_type_id": english, "phases": ["primary", "secondary"]}
+    )
+    assert response.status_code == 422
+    assert "An English hub serves primary schools only. Untick Secondary" in response.text
+    db.session.refresh(hub)
+    assert (hub.hub_type.slug, hub.phases) == ("maths-hub", ["primary", "secondary"])
+
+    response = client.post(url, data={"name": "North Hub", "hub_type_id": english})
+    assert response.status_code == 303
+    db.session.refresh(hub)
+    assert (hub.hub_type.slug, hub.phases) == ("english-hub", ["primary"])
+
+
+def test_the_hub_form_says_which_types_serve_only_some_phases(client, admin):
+    page = client.get("/admin/hubs/new").text
+    assert "English hub: primary only" in page
+    assert "Languages hub: secondary only" in page
+
+
+def test_the_hub_list_shows_each_hubs_phases(client, admin):
+    make_hub("Leeds English Hub", "english-hub")
+    careers = make_hub("Leeds Careers Hub", "careers-hub")
+    careers.phases = ["secondary", "post-16"]
+    db.session.commit()
+    make_hub("Leeds Teaching School Hub")
+    page = client.get("/admin/hubs").text
+    rows = {
+        name: re.search(rf"{name}</a>.*?</tr>", page, re.S)[0]
+        for name in ("Leeds English Hub", "Leeds Careers Hub", "Leeds Teaching School Hub")
+    }
+    assert 'data-label="Phases">Primary</td>' in rows["Leeds English Hub"]
+    assert 'data-label="Phases">Secondary, Post-16</td>' in rows["Leeds Careers Hub"]
+    assert 'data-label="Phases">All phases</td>' in rows["Leeds Teaching School Hub"]
+
+
+def test_a_types_phases_cannot_leave_out_a_phase_one_of_its_hubs_serves(client, admin):
+    hub = make_hub("Leeds Maths Hub", "maths-hub")
+    client.post(
+        f"/admin/hubs/{hub.id}/edit",
+        data={"name": hub.name, "hub_type_id": hub.hub_type_id, "phases": ["primary", "secondary"]},
+    )
+    maths = _hub_type("maths-hub")
+    data = {"name": maths.name, "description": "", "subject": "Mathematics", "active": "y"}
+    response = client.post(f"/admin/hub-types/{maths.id}", data={**data, "phases": ["primary"]})
+    assert response.status_code == 422
+    assert "Leeds Maths Hub serves secondary schools" in response.text
+    db.session.refresh(maths)
+    assert maths.phases == []
+    response = client.post(
+        f"/admin/hub-types/{maths.id}", data={**data, "phases": ["primary", "secondary"]}
+    )
+    assert response.status_code == 303

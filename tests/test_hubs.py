@@ -1,6 +1,8 @@
 """Hub staff and their partner schools, and the wall between one hub and another."""
 
+import html
 import io
+import re
 
 import pytest
 from factories import make_hub, make_school, make_user, sign_in
@@ -165,14 +167,22 @@ GOOD_CSV = (
 ).encode()
 
 
+def _plan(page: str) -> str:
+    """The fingerprint of what the checked file would do, as the check page sends it back."""
+    return re.search(r'name="plan" type="hidden" value="([0-9a-f]+)"', page)[1]
+
+
 def test_import_previews_then_writes_every_row(client, hub, lead):
     response = _upload(client, hub, GOOD_CSV)
     assert response.status_code == 200
-    assert "Check the 3 schools before importing" in response.text
+    assert "Add 3 new schools" in response.text
     assert _schools(hub) == []  # nothing written by the preview
 
     text = GOOD_CSV.decode()
-    response = client.post(f"/hubs/{hub.slug}/schools/import/confirm", data={"text": text})
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/import/confirm",
+        data={"text": text, "plan": _plan(response.text)},
+    )
     assert response.status_code == 303
     statuses = dict(
         db.session.execute(db.select(School.name, Partnership.status).join(Partnership))
@@ -199,10 +209,10 @@ def test_import_reads_the_register_of_schools_headings(client, hub, lead):
     )
     response = _upload(client, hub, content)
     assert response.status_code == 200
-    assert "Check the 1 school before importing" in response.text
+    assert "Add 1 new school" in response.text
 
 
-def test_import_lists_each_bad_row_and_writes_nothing(client, hub, lead):
+def test_import_lists_each_bad_row_and_imports_the_rest(client, hub, lead):
     make_school(hub, "Already Here School", urn="100009")
     content = (
         b"name,urn,phase,status\r\n"
@@ -215,19 +225,28 @@ def test_import_lists_each_bad_row_and_writes_nothing(client, hub, lead):
         b"Renamed Already Here,100009,Primary,\r\n"
     )
     response = _upload(client, hub, content)
-    assert response.status_code == 422
-    page = response.text
-    assert "6 of 7 rows need fixing" in page
-    assert "Line 3: The school&#39;s name is missing" in page
-    assert "Line 4: URN must be 6 digits" in page
-    assert "Line 5: Phase &#39;Nursery school&#39; is not one we know" in page
-    assert "Line 6: Status &#39;Maybe&#39; is not one we know" in page
-    assert "Line 7: The same URN is on line 2 too" in page
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    assert "5 rows cannot be imported" in page
+    problems = page.split("Rows that cannot be imported", 1)[1]
+    assert re.search(r'"line-3".*?>3</td>.*?No name given.*?name is missing', problems, re.S)
     assert (
-        "Line 8: Already Here School (URN 100009) is already one of this hub&#39;s schools" in page
+        "Bad Urn School" in problems
+        and "URN must be 6 digits, like 100000 (it is '12AB')" in problems
     )
-    assert "Import " not in page.replace("Import partner schools", "")
-    assert _schools(hub) == ["Already Here School"]
+    assert "Phase 'Nursery school' is not one we know" in problems
+    assert "Status 'Maybe' is not one we know" in problems
+    assert "The same URN is on line 2 too" in problems
+    # The school already on the list is matched by its URN: its new name is offered.
+    assert "Name: Already Here School → Renamed Already Here" in page
+    assert _schools(hub) == ["Already Here School"]  # nothing written by the check
+
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/import/confirm",
+        data={"text": content.decode(), "plan": _plan(response.text), "update": ["8"]},
+    )
+    assert response.status_code == 303
+    assert sorted(_schools(hub)) == ["Good School", "Renamed Already Here"]
 
 
 @pytest.mark.parametrize(
@@ -269,10 +288,13 @@ def test_an_upload_over_the_request_limit_gets_a_page_not_a_crash(client, hub, l
 
 def test_confirm_checks_the_file_again(client, hub, lead):
     text = "name,urn,phase\r\nHillside Primary School,100001,Primary\r\n"
+    plan = _plan(_upload(client, hub, text.encode()).text)
     make_school(hub, "Hillside Primary School", urn="100001")  # added since the preview
-    response = client.post(f"/hubs/{hub.slug}/schools/import/confirm", data={"text": text})
-    assert response.status_code == 422
-    assert "already one of this hub&#39;s schools" in response.text
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/import/confirm", data={"text": text, "plan": plan}
+    )
+    assert response.status_code == 409
+    assert "changed since you checked this file" in response.text
     assert _schools(hub) == ["Hillside Primary School"]
 
 
@@ -296,3 +318,38 @@ def test_administrators_see_every_hub(client):
     hub = make_hub()
     sign_in(client, make_user(email="admin@example.org", role="admin"))
     assert client.get(f"/hubs/{hub.slug}/").status_code == 200
+
+
+# Phases the hub does not serve: a warning, not a refusal
+
+
+def test_the_add_school_page_says_which_phases_the_hub_serves(client):
+    english = make_hub("Leeds English Hub", type_slug="english-hub")
+    sign_in(client, make_user(hubs=[english]))
+    page = html.unescape(client.get(f"/hubs/{english.slug}/schools/new").text)
+    assert "This hub serves primary schools only." in page
+
+
+def test_adding_a_school_of_a_phase_the_hub_does_not_serve_warns_but_adds_it(client):
+    english = make_hub("Leeds English Hub", type_slug="english-hub")
+    sign_in(client, make_user(hubs=[english]))
+    response = client.post(
+        f"/hubs/{english.slug}/schools/new",
+        data=_school_form(name="Moorland Academy", phase="secondary"),
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    assert "Added Moorland Academy." in page
+    assert (
+        "Moorland Academy is a secondary school, and this hub serves primary schools only." in page
+    )
+    assert _schools(english) == ["Moorland Academy"]
+
+
+def test_a_school_of_a_phase_the_hub_serves_is_added_without_a_warning(client, hub, lead):
+    response = client.post(
+        f"/hubs/{hub.slug}/schools/new", data=_school_form(phase="special"), follow_redirects=True
+    )
+    assert "Added Hillside Primary School." in response.text
+    assert "this hub serves" not in response.text

@@ -30,8 +30,7 @@ class HubForm(FlaskForm):
     )
     phases = CheckboxesField(
         "Phases served",
-        description="Leave all unticked for the phases of its type: every phase for most "
-        "types, primary only for English hubs, secondary only for languages hubs.",
+        description="Leave all unticked for every phase its type serves.",
         choices=choices(PHASES.items()),
     )
     contact_email = EmailField(
@@ -102,8 +101,10 @@ class HubTypeForm(FlaskForm):
 
 
 class NeedAreaForm(FlaskForm):
+    # Its own ids: the hub type's page shows this form below the hub type's own.
     name = StringField(
         "Need area",
+        id="area-name",
         validators=[
             DataRequired("Enter the need area"),
             Length(max=120, message="Need area must be 120 characters or fewer"),
@@ -111,6 +112,7 @@ class NeedAreaForm(FlaskForm):
     )
     description = StringField(
         "Description (optional)",
+        id="area-description",
         validators=[
             Optional(),
             Length(max=500, message="Description must be 500 characters or fewer"),

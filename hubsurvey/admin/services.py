@@ -11,6 +11,7 @@ from hubsurvey.auth import sessions
 from hubsurvey.auth.services import account_words
 from hubsurvey.extensions import db
 from hubsurvey.models import Activity, GridRow, Hub, HubType, NeedArea, Question, Survey, User
+from hubsurvey.vocabulary import PHASES
 
 REFERENCE_FILE = Path(__file__).parent.parent / "reference" / "hub_types.json"
 
@@ -67,11 +68,80 @@ def save_hub(hub: Hub | None, **fields) -> Hub:
             hub.subject = hub_type.subject
         if not hub.phases:
             hub.phases = list(hub_type.phases)
+        if problem := _phases_problem(hub_type, hub.phases):
+            raise ValueError(problem)
         if not hub.slug:
             hub.slug = _unique_hub_slug(hub.name, hub)
     db.session.add(hub)
     db.session.commit()
     return hub
+
+
+# Hub type names that begin with a proper noun keep their capital in running text.
+_PROPER_NOUNS = {"English"}
+
+
+def type_words(hub_type: HubType, start: bool = True) -> str:
+    """The type's name in a sentence: "An English hub", "a languages hub"."""
+    name = hub_type.name
+    if name.split(" ", 1)[0] not in _PROPER_NOUNS:
+        name = name[:1].lower() + name[1:]
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    return f"{article.capitalize() if start else article} {name}"
+
+
+def _phase_list(phases: list[str]) -> str:
+    words = [PHASES[p].lower() for p in PHASES if p in phases]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _phases_problem(hub_type: HubType, phases: list[str]) -> str | None:
+    outside = [p for p in phases if hub_type.phases and p not in hub_type.phases]
+    if not outside:
+        return None
+    only = " only" if len(hub_type.phases) == 1 else ""
+    untick = " and ".join(PHASES[p] for p in PHASES if p in outside)
+    return (
+        f"{type_words(hub_type)} serves {_phase_list(hub_type.phases)} schools{only}. "
+        f"Untick {untick}."
+    )
+
+
+def hub_phases_problem(hub_type_id: int, phases: list[str]) -> str | None:
+    """Why a hub of this type cannot serve these phases, or None. No phases ticked means the
+    type's own, so is always allowed."""
+    return _phases_problem(db.session.get(HubType, hub_type_id), phases)
+
+
+def phases_hint(hub_types: list[HubType]) -> str:
+    """The hub form's hint: which types serve only some phases."""
+    some = [
+        f"{t.name}: {_phase_list(t.phases)}{' only' if len(t.phases) == 1 else ''}"
+        for t in hub_types
+        if t.phases
+    ]
+    hint = "Leave all unticked for every phase its type serves."
+    if some:
+        hint += f" Types that serve only some phases: {'; '.join(some)}."
+    return hint
+
+
+def type_phases_problem(hub_type: HubType, phases: list[str]) -> str | None:
+    """Why a hub type cannot be narrowed to these phases: a hub of the type serves others."""
+    if not phases:
+        return None
+    for hub in db.session.scalars(
+        db.select(Hub).where(Hub.hub_type_id == hub_type.id).order_by(Hub.name)
+    ):
+        outside = [p for p in (hub.phases or PHASES) if p not in phases]
+        if outside:
+            served = "every phase" if not hub.phases else f"{_phase_list(outside)} schools"
+            return (
+                f"{hub.name} serves {served}, which this list leaves out. Tick "
+                f"{' and '.join(PHASES[p] for p in PHASES if p in outside)} too, or change "
+                "that hub's phases first."
+            )
+    return None
 
 
 def update_user(user: User, role: str, active: bool, hubs: list[Hub]) -> None:

@@ -62,18 +62,20 @@ def edit_hub(hub_id: int):
 def _hub_form(hub: Hub | None):
     form = HubForm(obj=hub)
     types = db.session.scalars(db.select(HubType).order_by(HubType.name)).all()
-    form.hub_type_id.choices = choices(
-        (t.id, t.name) for t in types if t.active or (hub and hub.hub_type_id == t.id)
-    )
+    types = [t for t in types if t.active or (hub and hub.hub_type_id == t.id)]
+    form.hub_type_id.choices = choices((t.id, t.name) for t in types)
+    form.phases.description = services.phases_hint(types)
     if form.validate_on_submit():
         if services.hub_name_taken(form.name.data, hub):
             form.name.errors.append("There is already a hub with this name")
         elif hub and form.hub_type_id.data != hub.hub_type_id and services.type_in_use(hub):
             form.hub_type_id.errors.append(
-                f"This hub's surveys and activities use the need areas of a "
-                f"{hub.hub_type.name.lower()}, so its type cannot change. Set up a new hub "
-                "for the other type instead."
+                f"This hub's surveys and activities use the need areas of "
+                f"{services.type_words(hub.hub_type, start=False)}, so its type cannot change. "
+                "Set up a new hub for the other type instead."
             )
+        elif problem := services.hub_phases_problem(form.hub_type_id.data, form.phases.data):
+            form.phases.errors.append(problem)
         else:
             saved = services.save_hub(
                 hub,
@@ -119,7 +121,10 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = EditUserForm(obj=user, hubs=[h.id for h in user.hubs])
+    form = EditUserForm(obj=user)
+    if not form.is_submitted():
+        # WTForms prefers obj's attribute to a keyword: user.hubs holds Hubs, not the ids.
+        form.hubs.data = [h.id for h in user.hubs]
     _hub_choices(form)
     if form.validate_on_submit():
         services.update_user(user, form.role.data, form.active.data, _chosen_hubs(form.hubs.data))
@@ -167,6 +172,8 @@ def edit_hub_type(hub_type_id: int):
     if form.validate_on_submit():
         if services.hub_type_name_taken(form.name.data, hub_type):
             form.name.errors.append("There is already a kind of hub with this name")
+        elif problem := services.type_phases_problem(hub_type, form.phases.data):
+            form.phases.errors.append(problem)
         else:
             services.save_hub_type(
                 hub_type,

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectField, StringField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hubsurvey.forms import choices
@@ -50,4 +50,10 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
+    """The checked file sent back, with what it would do, and the lead's choices: the lines
+    whose changes to make, and the closed schools to add anyway."""
+
     text = HiddenField()
+    plan = HiddenField()
+    update = SelectMultipleField(coerce=int, validate_choice=False)
+    closed = SelectMultipleField(coerce=int, validate_choice=False)

@@ -1,13 +1,14 @@
 """Partner schools: adding, changing and listing the schools a hub works with."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Hub, Partnership, School
-from hubsurvey.vocabulary import PARTNER_STATUSES
+from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
 
 # 0-9 only: Python's \d also matches other scripts' digits, such as Arabic-Indic ones.
 URN_PATTERN = re.compile(r"[0-9]{6}")
@@ -119,12 +120,65 @@ def _stage_partner(hub: Hub, details: SchoolDetails, status: str) -> Partnership
     return partnership
 
 
-def add_partners(hub: Hub, rows: list[tuple[SchoolDetails, str]]) -> int:
-    """Add many partner schools in one transaction: all of them, or none."""
-    for details, status in rows:
-        _stage_partner(hub, details, status)
-    db.session.commit()
-    return len(rows)
+@dataclass
+class SchoolUpdate:
+    """Changes to one of the hub's schools: new values of its details, and its status."""
+
+    partnership: Partnership
+    fields: dict[str, str | None] = field(default_factory=dict)
+    status: str | None = None
+
+
+def import_partners(
+    hub: Hub, new: list[tuple[SchoolDetails, str]], updates: list[SchoolUpdate]
+) -> None:
+    """Update some of the hub's schools and add others, in one transaction: all of it, or none.
+    The caller has checked them against the hub's schools (imports.check_file) just before;
+    should a school with one of the URNs be added meanwhile, the database refuses it, and this
+    raises SchoolError having written nothing."""
+    for update in updates:
+        for name, value in update.fields.items():
+            setattr(update.partnership.school, name, value)
+        if update.status:
+            update.partnership.status = update.status
+    for details, status in new:
+        school = School(hub=hub, **vars(details))
+        db.session.add_all([school, Partnership(hub=hub, school=school, status=status)])
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise SchoolError("urn", "Another of this hub's schools has one of these URNs") from error
+
+
+def phases_served(hub: Hub) -> list[str]:
+    """The phases the hub serves: its own, else its type's; empty means every phase."""
+    return list(hub.phases or hub.hub_type.phases)
+
+
+def phase_outside_words(hub: Hub, school: School) -> str:
+    """A warning when the school's phase is not one the hub serves, else ""."""
+    serves = phases_served(hub)
+    if not serves or school.phase in serves:
+        return ""
+    return (
+        f"{school.name} is {_a(PHASES[school.phase].lower())} school, and this hub serves "
+        f"{serves_words(hub)}. Check that it belongs here."
+    )
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
+def serves_words(hub: Hub) -> str:
+    """ "primary schools only", or "secondary, special and post-16 schools"; "" for all phases."""
+    phases = [PHASES[p].lower() for p in phases_served(hub) if p in PHASES]
+    if not phases or len(phases) == len(PHASES):
+        return ""
+    if len(phases) == 1:
+        return f"{phases[0]} schools only"
+    return f"{', '.join(phases[:-1])} and {phases[-1]} schools"
 
 
 def update_partner(partnership: Partnership, details: SchoolDetails | None, status: str) -> None:
