@@ -25,6 +25,7 @@ from hubsurvey.models import (
     Survey,
 )
 from hubsurvey.models.base import utcnow
+from hubsurvey.respond.school_names import name_key
 from hubsurvey.surveys import audience, questions
 from hubsurvey.surveys.services import CODE_ALPHABET, normalise_code
 from hubsurvey.surveys.waves import current_wave
@@ -134,18 +135,43 @@ def school_choice(school: School) -> str:
     return f"{school.name} (URN {school.urn})" if school.urn else school.name
 
 
-def match_school(hub: Hub, typed: str) -> tuple[School | None, str]:
-    """A partner school from what was typed (its name, its URN, or the offered text); else the
-    typed name is kept as written."""
-    typed = " ".join(typed.split())
+UNCLEAR_SCHOOL = (
+    "More than one school on the hub's list has a name like that. Choose yours from the list "
+    "as you type, so that your answers count for your school."
+)
+
+
+def schools_named(hub: Hub, typed: str) -> list[School]:
+    """The partner schools a typed name could mean: one, none, or several when it is like
+    the names of two of them (then the teacher must choose from the list).
+
+    The text the list offers names its school exactly, and so does a URN; any other typed
+    name is compared however it is spelt (see school_names)."""
     schools = current_partners(hub)
+    typed = " ".join(typed.split())
+    offered = [s for s in schools if typed.casefold() == school_choice(s).casefold()]
+    if offered:
+        return offered
     urn = re.search(r"\b(\d{6})\b", typed)
-    for school in schools:
-        if typed.lower() in (school.name.lower(), school_choice(school).lower()):
-            return school, school.name
-        if urn and school.urn == urn.group(1):
-            return school, school.name
-    return None, typed
+    if urn and (numbered := [s for s in schools if s.urn == urn.group(1)]):
+        return numbered
+    key = name_key(typed)
+    return [s for s in schools if key and key in (name_key(s.name), name_key(school_choice(s)))]
+
+
+def must_choose_school(hub: Hub, typed: str) -> bool:
+    """Whether a typed name is like several partner schools' names that the list tells
+    apart: then the teacher is asked to choose, rather than have one chosen for them."""
+    return len({school_choice(s).casefold() for s in schools_named(hub, typed)}) > 1
+
+
+def match_school(hub: Hub, typed: str) -> tuple[School | None, str]:
+    """A partner school from what was typed (its name however spelt, its URN, or the offered
+    text); else, and when it could mean more than one, the typed name is kept as written."""
+    found = schools_named(hub, typed)
+    if len(found) == 1:
+        return found[0], found[0].name
+    return None, " ".join(typed.split())
 
 
 def steps(response: Response) -> list[tuple[Section, list[Question]]]:
