@@ -1,12 +1,14 @@
 """Teachers answering on a phone, with no account: every step, checked by the server."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
-from factories import PROFILE, make_hub, make_school, make_survey
+from factories import PROFILE, make_hub, make_school, make_survey, valid_answers
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Answer, Response
+from hubsurvey.models import Answer, HubType, Response
+from hubsurvey.surveys.survey_templates import template_for
 
 
 @pytest.fixture
@@ -326,3 +328,50 @@ def test_answer_rows_are_unique_per_response_question_and_item(client, survey):
         db.select(db.func.count()).select_from(Answer).where(Answer.question_id == grid.id)
     )
     assert count == 3
+
+
+def _walk_collecting_steps(client, survey, profile=PROFILE) -> list[str]:
+    """A respondent's way from "about you" to "check your answers", with the step label each
+    screen shows, in order."""
+    code, labels = survey.code, []
+
+    def label(page: str) -> str:
+        found = re.findall(r'class="[^"]*app-progress__text"[^>]*>([^<]*)<', page)
+        assert len(found) == 1, page
+        return found[0].strip()
+
+    assert client.post(f"/s/{code}").status_code == 303
+    labels.append(label(client.get(f"/s/{code}/about-you").text))
+    path = client.post(f"/s/{code}/about-you", data=profile).headers["Location"]
+    while path != f"/s/{code}/check":
+        page = client.get(path).text
+        labels.append(label(page))
+        data = {}
+        for question in survey.questions:
+            if f'name="q{question.id}' in page:
+                data |= valid_answers(question)
+        sent = client.post(path, data=data)
+        assert sent.status_code == 303, sent.text
+        path = sent.headers["Location"]
+    labels.append(label(client.get(f"/s/{code}/check").text))
+    return labels
+
+
+def test_every_screen_counts_its_step_out_of_the_same_total(app, client, survey):
+    labels = _walk_collecting_steps(client, survey)
+    # About you, the two sections a teacher is shown, check your answers.
+    assert labels == ["Step 1 of 4", "Step 2 of 4", "Step 3 of 4", "Step 4 of 4"]
+    assert "It has 2 short sections" in app.test_client().get(f"/s/{survey.code}").text
+
+
+def test_every_templates_steps_run_one_to_the_end_with_one_total(app):
+    """For a teacher answering any hub type's needs assessment: sections shown only to some
+    (leaders, secondary schools) are counted on "about you" only when most people see them."""
+    for hub_type in db.session.scalars(db.select(HubType).order_by(HubType.slug)):
+        hub = make_hub(f"Hub for {hub_type.slug}", hub_type.slug)
+        survey = make_survey(hub, template_for(hub_type))
+        # A teacher in a school of a phase the hub serves.
+        phase = "primary" if not hub.phases or "primary" in hub.phases else hub.phases[0]
+        labels = _walk_collecting_steps(app.test_client(), survey, PROFILE | {"phase": phase})
+        total = len(labels)
+        assert labels == [f"Step {n} of {total}" for n in range(1, total + 1)], hub_type.slug

@@ -1,15 +1,17 @@
 """Hub staff's surveys: creating from a template, a copy or blank; editing; opening; watching."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
-from factories import make_hub, make_school, make_survey, make_user, sign_in
+from factories import SMALL_SURVEY, make_hub, make_school, make_survey, make_user, sign_in
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Answer, HubType, Question, Response, Section, Survey
+from hubsurvey.models import Answer, HubType, Question, Response, SchoolLink, Section, Survey
 from hubsurvey.respond.services import start
-from hubsurvey.surveys.services import create_survey, question_counts
-from hubsurvey.surveys.survey_templates import build_sections, template_for
+from hubsurvey.surveys.services import create_survey, make_school_links, question_counts
+from hubsurvey.surveys.survey_templates import FOLDER, build_sections, load, template_for
+from hubsurvey.vocabulary import QUESTION_KINDS
 
 
 @pytest.fixture
@@ -424,3 +426,98 @@ def test_every_way_to_start_that_the_new_survey_page_offers_creates_a_survey(cli
         assert response.status_code == 303, (way, response.text)
     kinds = [s.kind for s in db.session.scalars(db.select(Survey).order_by(Survey.id))]
     assert kinds.count("outcomes") == 1 and len(kinds) == len(offered) + 1
+
+
+def test_the_preview_shows_about_you_as_respondents_see_it(client, hub, lead):
+    make_school(hub, "Hill Primary", urn="100001")
+    survey = create_survey(hub, "template")
+    page = client.get(_url(hub, survey, "preview")).text
+    about = page.index("About you")
+    assert about < page.index(survey.sections[0].title)  # before the first section
+    for words in ("Your school", "Hill Primary (URN 100001)", "phase", "Your role", "teaching?"):
+        assert words in page[about:], words
+    assert "Your name" not in page  # anonymous
+    survey.anonymous = False
+    db.session.commit()
+    assert "Your name" in client.get(_url(hub, survey, "preview")).text
+    # Quick feedback and a school's outcome figures ask nothing about the person.
+    outcomes = create_survey(hub, "outcomes")
+    assert "About you" not in client.get(_url(hub, outcomes, "preview")).text
+
+
+class _Labels(HTMLParser):
+    """The text of every label and legend on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: list[str] = []
+        self.open = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in ("label", "legend"):
+            self.open += 1
+            self.labels.append("")
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("label", "legend"):
+            self.open -= 1
+
+    def handle_data(self, data) -> None:
+        if self.open:
+            self.labels[-1] += data
+
+
+def _labels(page: str) -> list[str]:
+    parser = _Labels()
+    parser.feed(page)
+    return parser.labels
+
+
+def test_optional_is_said_once_on_every_question_of_every_template(app, hub):
+    """Each template, and a question of each kind whose prompt already says "(optional)"."""
+    surveys = []
+    for path in sorted(FOLDER.glob("*.json")):
+        # A hub type's template names its need areas: it is tried in a hub of that type.
+        slug = path.stem if db.session.scalar(db.select(HubType).filter_by(slug=path.stem)) else ""
+        own_hub = make_hub(f"Hub for {path.stem}", slug) if slug else hub
+        surveys.append(make_survey(own_hub, load(path)))
+    own = {
+        "title": "Own words",
+        "sections": [
+            {
+                "title": "All optional",
+                "questions": [
+                    {**question, "prompt": f"{question['prompt']} (optional)", "required": False}
+                    for question in SMALL_SURVEY["sections"][1]["questions"]
+                ],
+            }
+        ],
+    }
+    surveys.append(make_survey(hub, own))
+    kinds = {q.kind for s in surveys for q in s.questions if not q.required}
+    assert kinds >= set(QUESTION_KINDS) - {"needs_grid"}
+    client = app.test_client()
+    sign_in(client, make_user("admin@hub.example", role="admin"))  # sees every hub
+    for survey in surveys:
+        labels = _labels(client.get(_url(survey.hub, survey, "preview")).text)
+        for question in survey.questions:
+            if question.kind != "needs_grid":
+                said = [label for label in labels if question.prompt.split(" (")[0] in label]
+                assert said, question.prompt
+                assert all(label.count("(optional)") == 1 for label in said) or question.required
+        assert not [label for label in labels if label.count("(optional)") > 1], survey.title
+
+
+def test_a_school_sees_optional_once_on_its_outcome_figures(app, client, hub):
+    school = make_school(hub, "Hill Primary", urn="100001")
+    survey = create_survey(hub, "outcomes")
+    survey.status = "open"
+    db.session.commit()
+    make_school_links(survey)
+    link = db.session.scalar(db.select(SchoolLink).where(SchoolLink.school == school))
+    page = client.get(f"/s/{survey.code}/school/{link.token}", follow_redirects=True).text
+    labels = _labels(page)
+    assert "Anything that helps explain these figures (optional)" in [
+        " ".join(label.split()) for label in labels
+    ]
+    assert not [label for label in labels if label.count("(optional)") > 1]

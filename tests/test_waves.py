@@ -56,11 +56,12 @@ def _answer_everything(client, survey):
 def test_opening_the_next_wave_keeps_earlier_answers_as_they_were(app, client):
     hub = make_hub("Leeds English Hub", "english-hub")
     survey = make_survey(hub)
+    set_cycle(survey, "weeks", 6)
     _answer_everything(client, survey)  # a draft in wave 1
     lead = app.test_client()
     sign_in(lead, make_user(hubs=[hub]))
     response = lead.post(f"/hubs/{hub.slug}/surveys/{survey.id}/waves/next", follow_redirects=True)
-    assert "Wave 2 is open" in response.text
+    assert "Wave 2 (from " in response.text and "is open" in response.text
 
     # The wave 1 draft can no longer change; the link starts afresh in wave 2.
     old = db.session.scalar(db.select(Response))
@@ -75,6 +76,28 @@ def test_opening_the_next_wave_keeps_earlier_answers_as_they_were(app, client):
     assert [r.wave.number for r in responses] == [1, 2]
     assert {a.number for a in responses[0].answers} == {3}  # unchanged
     assert responses[0].id == old.id
+
+
+def test_a_survey_that_does_not_recur_has_no_next_wave_to_open(app, client):
+    hub = make_hub()
+    survey = make_survey(hub)  # does not recur
+    current_wave(survey)
+    sign_in(client, make_user(hubs=[hub]))
+    url = f"/hubs/{hub.slug}/surveys/{survey.id}/"
+    assert "Open the next wave now" not in client.get(url).text
+    # Sent anyway (an old page, a second tab): refused, saying why and what to do.
+    response = client.post(f"{url}waves/next")
+    assert response.status_code == 409
+    assert "This survey does not recur" in response.text
+    assert "choose how often it recurs in its settings" in response.text
+    db.session.expire_all()
+    assert len(survey.waves) == 1
+    # Once it recurs, the lead may open the next round early.
+    set_cycle(survey, "termly", None)
+    assert "Open the next wave now" in client.get(url).text
+    assert client.post(f"{url}waves/next").status_code == 303
+    db.session.expire_all()
+    assert len(survey.waves) == 2
 
 
 def test_the_survey_page_lists_waves(app, client):

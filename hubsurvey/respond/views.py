@@ -9,7 +9,7 @@ from hubsurvey.extensions import db, reading_first, start_writing
 from hubsurvey.htmx import go_to, render
 from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import Response, Survey
-from hubsurvey.respond import abuse, bp, participants, services
+from hubsurvey.respond import abuse, bp, participants, progress, services
 from hubsurvey.respond.forms import NamedProfileForm, ProfileForm
 from hubsurvey.surveys import questions
 from hubsurvey.surveys.services import availability, normalise_code
@@ -131,7 +131,7 @@ def start(code: str):
         survey=survey,
         response=response,
         next_url=response and next_url(response),
-        section_count=len(survey.sections),
+        section_count=progress.section_count(survey, response),
     )
 
 
@@ -163,8 +163,10 @@ def profile(code: str):
     form_class = ProfileForm if survey.anonymous else NamedProfileForm
     form = form_class(obj=response if response.profile_saved else None)
     if response.profile_saved and not form.is_submitted():
-        form.school.data = response.school_name
-    if form.validate_on_submit():
+        # As the list offers it, so that saving again finds the same school.
+        known = response.school
+        form.school.data = services.school_choice(known) if known else response.school_name
+    if form.validate_on_submit() and _school_is_clear(form, survey):
         school, school_name = services.match_school(survey.hub, form.school.data)
         fields = {
             "school": school,
@@ -192,8 +194,16 @@ def profile(code: str):
         response=response,
         form=form,
         schools=[services.school_choice(s) for s in current_partners(survey.hub)],
-        progress=_progress(survey, response, 0),
+        progress=progress.screen(survey, response, 0),
     )
+
+
+def _school_is_clear(form, survey: Survey) -> bool:
+    """False, with a message by the field, for a name like two of the hub's schools."""
+    if services.must_choose_school(survey.hub, form.school.data):
+        form.school.errors.append(services.UNCLEAR_SCHOOL)
+        return False
+    return True
 
 
 @bp.get("/<code>/your-phase")
@@ -287,7 +297,7 @@ def _section_page(survey, response, code, number, data, errors):
         data=data,
         errors=errors,
         error_list=_error_list(shown, errors),
-        progress=_progress(survey, response, number),
+        progress=progress.screen(survey, response, number),
         back_url=back_url,
         action=url_for("respond.section", code=code, number=number, **_from_check()),
     )
@@ -303,16 +313,6 @@ def _after_save(response: Response) -> str:
     if request.args.get("from") == "check" and response.step >= len(services.steps(response)):
         return url_for("respond.check", code=response.survey.code)
     return next_url(response)
-
-
-def _progress(survey: Survey, response: Response | None, number: int) -> dict:
-    """'Step n of m', counting 'about you' and the check (when asked), and each section."""
-    if survey.asks_profile and not (response and response.profile_saved):
-        return {"step": 1, "total": None}
-    # Quick feedback has neither 'about you' nor 'check your answers'.
-    extra = 1 if survey.asks_profile else 0
-    sections = services.steps_for(survey, response.profile if response else {})
-    return {"step": number + extra, "total": len(sections) + 2 * extra}
 
 
 def _error_list(shown, errors: dict[str, str]) -> list[tuple[str, str]]:
@@ -345,7 +345,7 @@ def check(code: str):
         saved=saved,
         describe=questions.describe,
         missing=services.missing_required(response),
-        progress=_progress(survey, response, len(services.steps(response)) + 1),
+        progress=progress.screen(survey, response, len(services.steps(response)) + 1),
     )
 
 

@@ -26,6 +26,11 @@ def _label_and_next(survey: Survey, number: int, day: date) -> tuple[str, date |
     return f"Wave {number}", None
 
 
+def recurs(survey: Survey) -> bool:
+    """Whether the survey runs in waves, so that a lead may open the next one."""
+    return survey.cycle != "none"
+
+
 def open_next_wave(survey: Survey, day: date | None = None) -> Wave:
     """Start the next round now. Answers from then on belong to it."""
     day = day or date.today()
