@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hubsurvey.reports import bp as reports_bp
     from hubsurvey.respond import bp as respond_bp
     from hubsurvey.review import bp as review_bp
+    from hubsurvey.sharing import bp as sharing_bp
+    from hubsurvey.sharing import shared_bp
     from hubsurvey.surveys import bp as surveys_bp
 
     blueprints = (
@@ -55,6 +57,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         activities_bp,
         reports_bp,
         review_bp,
+        sharing_bp,
+        shared_bp,
         respond_bp,
         health_bp,
     )

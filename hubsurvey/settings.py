@@ -30,6 +30,8 @@ class Defaults:
     RESPOND_ADDRESS_LIMIT = "300 per hour"
     # Lookups of survey codes that do not exist, per address: guessing codes is slowed.
     SURVEY_CODE_LIMIT = "30 per 10 minutes"
+    # Read-only report links that do not work, opened from one address: guessing is slowed.
+    SHARE_LINK_LIMIT = "30 per 10 minutes"
     # A response sent faster than this is kept but flagged "too-fast" for hub staff to review:
     # so many seconds per question shown (each need area of a grid counts), at least the floor.
     RESPOND_SECONDS_PER_QUESTION = 2

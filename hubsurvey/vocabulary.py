@@ -21,7 +21,8 @@ PARTNER_STATUSES = {
     "left": "Left",
 }
 # Accounts: who may sign in, and to do what.
-ACCOUNT_ROLES = {"admin": "Administrator", "staff": "Hub staff"}
+# A viewer reads their hubs' reports (the board report, needs, feedback, planning) and nothing else.
+ACCOUNT_ROLES = {"admin": "Administrator", "staff": "Hub staff", "viewer": "Viewer (reports only)"}
 
 # The respondent profile every survey asks first, so that summaries can be broken down.
 RESPONDENT_ROLES = {

@@ -11,6 +11,7 @@ from hubsurvey.admin.services import add_need_area
 from hubsurvey.auth import sessions
 from hubsurvey.extensions import db
 from hubsurvey.models import Hub, Response, Survey, User, utcnow
+from hubsurvey.sharing import services as sharing
 from hubsurvey.surveys.services import create_survey
 
 
@@ -52,6 +53,11 @@ def hub_records(hub: Hub, staff: User, tag: str) -> dict:
     colleague = make_user(f"colleague@{tag.lower()}.example", hubs=[hub])
     # The staff member is signed in on another device too.
     _, elsewhere = sessions.start(staff, "Firefox on a phone", "192.0.2.1", timedelta(hours=1))
+    # The hub's report is shared: a read-only link, and a board member who signs in to read.
+    link, _token = sharing.create_link(hub, f"{tag} board meeting", 30, by=staff)
+    viewer = make_user(f"board@{tag.lower()}.example", role="viewer", hubs=[hub])
+    viewer.expires_at = utcnow() + timedelta(days=90)
+    db.session.commit()
     return {
         "hub_slug": hub.slug,
         "hub_id": hub.id,
@@ -68,6 +74,8 @@ def hub_records(hub: Hub, staff: User, tag: str) -> dict:
         "response_id": response.id,
         "user_id": colleague.id,
         "session_id": elsewhere.id,
+        "link_id": link.id,
+        "viewer_id": viewer.id,
         "code": named.code,
         "direction": "down",
         "status": "open",

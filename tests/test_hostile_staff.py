@@ -35,6 +35,7 @@ from hubsurvey.models import (
     School,
     SchoolLink,
     Section,
+    ShareLink,
     Survey,
     User,
 )
@@ -358,6 +359,20 @@ STAFF_FORMS: dict[str, Form] = {
     "/hubs/<hub_slug>/surveys/<int:survey_id>/questions/<int:question_id>/remove": NOTHING,
     "/hubs/<hub_slug>/activities/new": ACTIVITY,
     "/hubs/<hub_slug>/activities/<int:activity_id>/edit": ACTIVITY,
+    "/hubs/<hub_slug>/sharing/links": Form(
+        fields=lambda v: {
+            "label": OneOf("Board meeting, 3 December", "Governors"),
+            "link_days": OneOf("7", "30", "90"),
+        }
+    ),
+    "/hubs/<hub_slug>/sharing/links/<int:link_id>/revoke": NOTHING,
+    "/hubs/<hub_slug>/sharing/viewers": Form(
+        fields=lambda v: {
+            "email": OneOf("chair@trust.example", "Board@North.Example"),
+            "viewer_days": OneOf("30", "90", "365"),
+        }
+    ),
+    "/hubs/<hub_slug>/sharing/viewers/<int:viewer_id>/revoke": NOTHING,
 }
 
 
@@ -539,6 +554,9 @@ def assert_rows_obey_the_forms() -> None:
         assert activity.survey.hub_id == activity.hub_id, f"{what} uses another hub's survey"
         assert all(s.hub_id == activity.hub_id for s in activity.schools), what
         assert set(activity.need_areas) <= set(activity.hub.hub_type.need_areas), what
+    for link in db.session.scalars(select(ShareLink)):
+        _text(link.label, 120, f"share link {link.id} label", required=True)
+        assert link.label == link.label.strip() and link.expires_at > link.created_at
     for entry in db.session.scalars(select(AuditEntry)):
         _text(entry.target, 200, f"audit entry {entry.id} target")
         _text(entry.detail, 500, f"audit entry {entry.id} detail")

@@ -6,6 +6,7 @@ from factories import make_hub, make_school, make_user, sign_in
 
 from hubsurvey.activities.services import save_activity
 from hubsurvey.respond.services import start as start_response
+from hubsurvey.sharing import services as sharing
 from hubsurvey.surveys.services import create_survey
 
 
@@ -22,8 +23,12 @@ def _their_values(theirs) -> dict:
         kind="training",
         starts_at=datetime(2027, 1, 12, 16, 0),
     )
+    link, _token = sharing.create_link(theirs, "Board meeting", 30, by=None)
+    viewer = make_user("board@south.example", role="viewer", hubs=[theirs])
     return {
         "activity_id": activity.id,
+        "link_id": link.id,
+        "viewer_id": viewer.id,
         "hub_slug": theirs.slug,
         "school_id": make_school(theirs).id,
         "survey_id": survey.id,
@@ -75,7 +80,7 @@ def test_records_of_one_hub_are_not_found_through_another(app, client):
 def test_routes_that_name_a_record_are_scoped_to_a_hub_or_admin_only(app):
     """A route taking a record's id outside /hubs/<hub_slug>/ would skip the hub check."""
     # One-time and secret links: whoever holds the token may use it, nobody can list them.
-    public = {"static", "auth.setup", "auth.set_password", "respond.school_link"}
+    public = {"static", "auth.setup", "auth.set_password", "respond.school_link", "shared.report"}
     # The signed-in person's own records only: anyone else's id is a 404.
     own = {"auth.end_session"}
     for rule in app.url_map.iter_rules():

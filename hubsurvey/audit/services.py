@@ -36,6 +36,10 @@ ACTIONS = {
     "purge": "Deleted expired answers",
     "response-excluded": "Left a response out",
     "response-restored": "Brought a response back",
+    "share-link-created": "Made a read-only link",
+    "share-link-revoked": "Withdrew a read-only link",
+    "viewer-invited": "Invited a viewer",
+    "viewer-revoked": "Withdrew a viewer's access",
 }
 PAGE_SIZE = 50
 

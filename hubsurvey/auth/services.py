@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,6 +11,7 @@ from hubsurvey.audit.services import record
 from hubsurvey.auth import sessions
 from hubsurvey.extensions import db
 from hubsurvey.models import Hub, LinkToken, User, UserSession, utcnow
+from hubsurvey.models.base import in_uk
 
 MIN_PASSWORD_LENGTH = 12
 # Checked when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -19,6 +20,10 @@ _DUMMY_HASH = generate_password_hash("not a real password")
 
 class AccountError(ValueError):
     """A request about accounts that cannot be carried out, with a message for the user."""
+
+
+class AccessEnded(AccountError):
+    """The right password, but a viewer whose access has expired."""
 
 
 def normalise_email(email: str) -> str:
@@ -48,15 +53,20 @@ def admin_exists() -> bool:
 
 
 def create_user(
-    email: str, role: str, password: str | None = None, hubs: list[Hub] | None = None
+    email: str,
+    role: str,
+    password: str | None = None,
+    hubs: list[Hub] | None = None,
+    expires_at: datetime | None = None,
 ) -> User:
-    """Add an account; without a password the person sets one through a link."""
+    """Add an account; without a password the person sets one through a link. A viewer's
+    access ends at `expires_at`."""
     email = normalise_email(email)
     if find_user(email):
         raise AccountError(f"There is already an account for {email}")
     if password is not None and (problem := password_problem(password)):
         raise AccountError(problem)
-    user = User(email=email, role=role, hubs=list(hubs or []))
+    user = User(email=email, role=role, hubs=list(hubs or []), expires_at=expires_at)
     if password is not None:
         user.password_hash = generate_password_hash(password)
     db.session.add(user)
@@ -70,13 +80,22 @@ def create_user(
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None: a failure is recorded in the
-    audit log with the email as typed (never the password)."""
+    audit log with the email as typed (never the password). A viewer whose access has expired
+    is told so (AccessEnded), once their password has proved who they are."""
     user = find_user(email)
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
         user = None
     elif not check_password_hash(user.password_hash, password) or not user.active:
         user = None
+    elif user.access_ended:
+        record("sign-in-failed", target=account_words(user), detail="Viewer access has ended")
+        db.session.commit()
+        hubs = " or ".join(hub.name for hub in user.hubs) or "the hub"
+        raise AccessEnded(
+            f"Your access to these reports ended on {in_uk(user.expires_at):%-d %B %Y}. "
+            f"Ask {hubs} to invite you again if you still need it."
+        )
     if user is None:
         typed = "".join(ch for ch in email if ch.isprintable())
         # A password typed into the email box by mistake must not be kept for years.

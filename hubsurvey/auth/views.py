@@ -72,11 +72,15 @@ def sign_in():
         return redirect(url_for("hubs.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            _start_session(user)
-            return redirect(_safe_next(), 303)
-        form.password.errors.append("Email address or password is not right")
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccessEnded as ended:
+            form.password.errors.append(str(ended))
+        else:
+            if user is not None:
+                _start_session(user)
+                return redirect(_safe_next(), 303)
+            form.password.errors.append("Email address or password is not right")
     status = 422 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status
 
@@ -116,7 +120,7 @@ def set_password(token: str):
     link = services.find_link(token, "password")
     if link is None or link.user is None:
         return render_template("auth/link_invalid.html", setup=False), 404
-    if not link.user.active:
+    if not link.user.is_active:
         abort(404)
     form = NewPasswordForm()
     if form.validate_on_submit():

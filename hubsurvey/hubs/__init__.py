@@ -8,10 +8,29 @@ from hubsurvey.models import Hub
 
 bp = Blueprint("hubs", __name__)
 
+# All a viewer (a senior leader or board member) may open in their hubs, and only to read:
+# every other hub URL, and every POST, is a 404 for them.
+VIEWER_PAGES = frozenset(
+    {
+        "hubs.index",
+        "hubs.hub",
+        "reports.board",
+        "reports.needs",
+        "reports.feedback",
+        "reports.planning",
+    }
+)
+READING = frozenset({"GET", "HEAD"})
+
+
+def viewer_may_open(endpoint: str | None, method: str = "GET") -> bool:
+    return endpoint in VIEWER_PAGES and method in READING
+
 
 def hub_scoped(blueprint: Blueprint) -> None:
     """Every URL of `blueprint` with <hub_slug> in it checks, here and only here, that the
-    signed-in user may see that hub; the hub is then `g.hub`."""
+    signed-in user may see that hub, and a viewer that they may open that page; the hub is
+    then `g.hub`."""
 
     @blueprint.url_value_preprocessor
     def take_hub_slug(_endpoint, values) -> None:
@@ -27,6 +46,8 @@ def hub_scoped(blueprint: Blueprint) -> None:
     def check_hub_access():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.sign_in", next=request.full_path))
+        if current_user.is_viewer and not viewer_may_open(request.endpoint, request.method):
+            abort(404)
         slug = g.pop("hub_slug", None)
         if slug is None:
             return None

@@ -20,6 +20,8 @@ def index():
 
 @bp.get("/hubs/<hub_slug>/")
 def hub():
+    if current_user.is_viewer:
+        return render_template("hubs/viewer_hub.html")  # only the reports they may read
     needs = needs_and_activities(g.hub)
     return render_template(
         "hubs/hub.html",
@@ -35,6 +37,7 @@ def hub():
 @bp.route("/hubs/<hub_slug>/schools/new", methods=["GET", "POST"])
 def new_school():
     form = SchoolForm()
+    _phase_hint(form)
     if form.validate_on_submit():
         try:
             details = _details(form)
@@ -43,6 +46,8 @@ def new_school():
             getattr(form, error.field).errors.append(str(error))
         else:
             flash(f"Added {partnership.school.name}.")
+            if outside := services.phase_outside_words(g.hub, partnership.school):
+                flash(outside, "warning")
             return redirect(url_for("hubs.hub"), 303)
     return render_template("hubs/school_new.html", form=form), 422 if form.errors else 200
 
@@ -51,6 +56,7 @@ def new_school():
 def school(school_id: int):
     partnership = services.find_partnership(g.hub, school_id) or abort(404)
     form = SchoolForm(obj=partnership.school, status=partnership.status)
+    _phase_hint(form)
     if form.validate_on_submit():
         try:
             services.update_partner(partnership, _details(form), form.status.data)
@@ -91,30 +97,45 @@ def import_schools():
         else:
             check = imports.check_file(g.hub, imports.decode(data))
             form.file.errors.extend(check.problems)
-    status = 422 if form.errors or (check and not check.valid) else 200
-    return render_template(
-        "hubs/import.html",
-        form=form,
-        check=check,
-        confirm=ConfirmImportForm(text=check and check.text),
-    ), status
+    refused = form.errors or (check and check.problem_rows and not check.importable)
+    return _import_page(form, check), 422 if refused else 200
 
 
 @bp.post("/hubs/<hub_slug>/schools/import/confirm")
 def confirm_import():
-    """Step 2: the same file, checked again, written in one transaction."""
+    """Step 2: the same file, checked again, and what the lead chose written in one
+    transaction, unless what it would do changed since the check (a school added meanwhile)."""
     confirm = ConfirmImportForm()
     if not confirm.validate_on_submit():
         abort(400)
     check = imports.check_file(g.hub, confirm.text.data or "")
-    if not check.valid:
-        # Something changed since the preview (a school was added meanwhile): show why.
-        return render_template(
-            "hubs/import.html", form=ImportForm(formdata=None), check=check, confirm=confirm
-        ), 422
-    count = services.add_partners(g.hub, [(row.details, row.status) for row in check.rows])
-    flash(f"Imported {count} {'school' if count == 1 else 'schools'}.")
+    if check.plan != confirm.plan.data or not check.importable:
+        return _import_page(ImportForm(formdata=None), check, changed=True), 409
+    try:
+        result = imports.import_checked(
+            g.hub, check, confirm.update.data or [], confirm.closed.data or []
+        )
+    except imports.NotOffered:
+        abort(400)
+    except services.SchoolError:
+        check = imports.check_file(g.hub, check.text)
+        return _import_page(ImportForm(formdata=None), check, changed=True), 409
+    flash(result.words())
     return redirect(url_for("hubs.hub"), 303)
+
+
+def _import_page(form: ImportForm, check: imports.ImportCheck | None, changed: bool = False):
+    confirm = None
+    if check is not None:
+        confirm = ConfirmImportForm(formdata=None, text=check.text, plan=check.plan)
+    return render_template(
+        "hubs/import.html",
+        form=form,
+        check=check,
+        confirm=confirm,
+        changed=changed,
+        serves=services.serves_words(g.hub),
+    )
 
 
 @bp.get("/hubs/<hub_slug>/schools/import/template.csv")
@@ -128,6 +149,14 @@ def import_template():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=partner-schools-template.csv"},
     )
+
+
+def _phase_hint(form: SchoolForm) -> None:
+    """Say, by the phase, which phases the hub serves: a school of another can still be added."""
+    if serves := services.serves_words(g.hub):
+        form.phase.description = (
+            f"This hub serves {serves}. You can still add a school of another phase."
+        )
 
 
 def _details(form: SchoolForm) -> services.SchoolDetails:

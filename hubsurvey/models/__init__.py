@@ -7,6 +7,7 @@ from hubsurvey.models.base import utcnow
 from hubsurvey.models.exports import ExportRecord
 from hubsurvey.models.hubs import Hub, HubType, Membership, NeedArea, Partnership, School
 from hubsurvey.models.responses import Answer, Participant, Response, SchoolLink
+from hubsurvey.models.sharing import ShareLink
 from hubsurvey.models.surveys import GridRow, Question, Section, Survey, Wave
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "School",
     "SchoolLink",
     "Section",
+    "ShareLink",
     "Survey",
     "User",
     "UserSession",

@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    # A viewer's access ends at this moment (see sharing/); None for everyone else.
+    expires_at: Mapped[datetime | None]
 
     hubs: Mapped[list["Hub"]] = relationship(
         secondary="membership", back_populates="staff", order_by="Hub.name"
@@ -34,11 +36,25 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.active
+        return self.active and not self.access_ended
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_viewer(self) -> bool:
+        """A senior leader or board member who reads a hub's reports and changes nothing."""
+        return self.role == "viewer"
+
+    @property
+    def access_ended(self) -> bool:
+        """A viewer whose access has expired: they can no longer sign in."""
+        return self.is_viewer and self.expires_at is not None and self.expires_at <= utcnow()
+
+    @property
+    def role_label(self) -> str:
+        return ACCOUNT_ROLES.get(self.role, self.role)
 
 
 class LinkToken(db.Model):

@@ -1,6 +1,7 @@
 """Helpers shared by the model modules."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
@@ -11,3 +12,8 @@ def utcnow() -> datetime:
 def one_of(column: str, values) -> str:
     """A CHECK constraint's text: the column holds one of these values."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def in_uk(moment: datetime) -> datetime:
+    """A stored UTC time as the clock in England shows it."""
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/London"))

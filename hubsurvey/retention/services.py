@@ -9,6 +9,7 @@ from sqlalchemy import delete, exists, func, select, update
 from hubsurvey.audit import services as audit
 from hubsurvey.extensions import db
 from hubsurvey.models import JobRun, Participant, Response, Survey, UserSession, utcnow
+from hubsurvey.sharing import services as sharing
 
 JOB = "purge"
 
@@ -23,13 +24,15 @@ class Purged:
     participants: int = 0
     audit_entries: int = 0
     sessions: int = 0
+    share_links: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.responses} responses from {self.surveys} surveys past their keep-until date, "
             f"{self.drafts} unsent drafts, {self.participants} participant links that no longer "
             f"link anything, {self.audit_entries} audit entries past their keeping time, "
-            f"{self.sessions} ended staff sessions"
+            f"{self.sessions} ended staff sessions, {self.share_links} read-only links "
+            "that ended long ago"
         )
 
 
@@ -82,6 +85,7 @@ def purge_expired(now: datetime | None = None) -> Purged:
     purged.sessions = db.session.execute(
         delete(UserSession).where(UserSession.last_seen_at < now - idle)
     ).rowcount
+    purged.share_links = sharing.purge_ended_links(now)
     run = db.session.get(JobRun, JOB) or JobRun(name=JOB)
     run.started_at = run.finished_at = utcnow()
     run.detail = str(purged)[:500]
