@@ -20,11 +20,14 @@ import pytest
 from factories import make_hub, make_response, make_school, make_survey, make_user, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_feedback_reports import file_figures, page_figures
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Activity, Answer, AuditEntry, ExportRecord, Participant, Response
 from hubsurvey.reports.anonymity import BLANK, PROFILE_COLUMNS, generalise
-from hubsurvey.reports.exports import csv_chunks, long_csv, long_rows, safe, xlsx_file
+from hubsurvey.reports.downloads import HUB_FILES
+from hubsurvey.reports.exports import csv_chunks, long_csv, long_rows, safe
+from hubsurvey.reports.xlsx import Column, Table, workbook
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
 
 SOFFICE = os.environ.get("HUBSURVEY_SOFFICE") or shutil.which("soffice") or "/usr/bin/soffice"
@@ -302,7 +305,11 @@ def soffice(tmp_path):
 
 
 def _no_formulas(book) -> None:
-    for row in book.active.iter_rows():
+    _no_formulas_in(book.active)
+
+
+def _no_formulas_in(sheet) -> None:
+    for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f", f"{cell.coordinate} is a formula: {cell.value!r}"
 
@@ -366,14 +373,17 @@ def test_xlsx_cells_hold_the_text_as_typed_without_apostrophes(client, hub, lead
             if text.strip():
                 assert text in cells, (what, text)
         assert "'-2+3" not in cells
-        assert all(c.data_type in ("s", "n") for row in sheet.iter_rows() for c in row)
-        assert book.sheetnames[1] == "Notes"
+        # Text, numbers, and the times responses were sent as dates: nothing else.
+        assert all(c.data_type in ("s", "n", "d") for row in sheet.iter_rows() for c in row)
+        assert book.sheetnames[1:] == ["Questions", "About this file"]
+        _no_formulas_in(book["Questions"])
 
 
 @given(st.lists(st.text(max_size=40), min_size=1, max_size=6))
 @settings(max_examples=60, deadline=None)
 def test_xlsx_writes_any_text_as_a_string_cell(texts):
-    path = xlsx_file([["heading"] * len(texts), texts], "sheet")
+    columns = [Column(f"c{i}", "heading") for i in range(len(texts))]
+    path = workbook(Table("sheet", columns, [texts]), None, [("About", "texts")])
     try:
         book = openpyxl.load_workbook(path)
         row = [c for c in next(book.active.iter_rows(min_row=2, max_row=2))]
@@ -412,10 +422,28 @@ def _profiles_in(rows: list[list]) -> dict[tuple, set]:
     return shared
 
 
+# The readable headings of the XLSX response files, by the CSV column each stands for.
+READABLE = {
+    "Response": "response_id", "Wave": "wave", "Sent (UK time)": "submitted_at",
+    "Sent on (UK date)": "submitted_at", "School": "school", "School URN": "school_urn",
+    "Phase": "phase", "Role": "role", "Career stage": "career_stage", "Subject": "subject",
+    "Activity": "activity", "Participant": "participant", "Question ID": "question_id",
+    "Question": "question", "Option or need area": "item", "Answer": "answer",
+    "A priority (1 = yes)": "priority",
+}  # fmt: skip
+
+
 def _xlsx_rows(data: bytes) -> list[list]:
+    """The data sheet's rows, headed by the CSV columns' names: the profile's and the long
+    file's from READABLE, each question column's as the Questions sheet gives it."""
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    key = [list(r) for r in book["Questions"].iter_rows(values_only=True)]
     book.close()
+    by_heading = dict(READABLE)
+    if key[0][:3] == ["Column", "Heading", "CSV column"]:  # the wide file's: one per column
+        by_heading |= {heading: name for _letter, heading, name, *_rest in key[1:]}
+    rows[0] = [by_heading[heading] for heading in rows[0]]
     return rows
 
 
@@ -455,7 +483,8 @@ def test_anonymous_files_share_every_profile_by_the_smallest_group_and_named_kee
             len(population) if len(population) >= k else 0
         )
         sent = rows[0].index("submitted_at")
-        assert {row[sent] for row in rows[1:]} <= {"2026-05-11"}  # the date, not the time
+        # The date, not the time: as text in CSV, as a date in XLSX.
+        assert {row[sent] for row in rows[1:]} <= {"2026-05-11", datetime(2026, 5, 11)}
     # The wide and long files give each response the same profile.
     wide, long = (anonymous_files[f"responses-{w} csv"] for w in ("wide", "long"))
     assert _profiles_in(wide) == _profiles_in(long)
@@ -470,7 +499,10 @@ def test_anonymous_files_share_every_profile_by_the_smallest_group_and_named_kee
         shared = _profiles_in(rows)
         assert sorted(p for p, ids in shared.items() for _ in ids) == expected, name
         sent = rows[0].index("submitted_at")
-        assert {row[sent] for row in rows[1:]} <= {"2026-05-11 14:07:30"}
+        # Stored in UTC; the CSV says so, the XLSX gives the UK time (summer time: UTC+1).
+        assert {row[sent] for row in rows[1:]} <= (
+            {"2026-05-11 14:07:30"} if name.endswith("csv") else {datetime(2026, 5, 11, 15, 7, 30)}
+        )
 
 
 @given(
@@ -534,8 +566,10 @@ def test_named_surveys_are_exported_in_full_with_times(client, hub, lead):
     book = openpyxl.load_workbook(
         io.BytesIO(_download(client, hub, "responses-wide", "xlsx", survey=survey.id))
     )
-    notes = [c.value for c in book["Notes"]["A"]]
-    assert any("named: every response is exported in full" in n for n in notes)
+    notes = [c.value for c in book["About this file"]["B"]]
+    assert any(
+        "named: every response is exported in full" in n for n in notes if n.__class__ is str
+    )
 
 
 def test_feedback_from_a_small_session_does_not_say_which_session(client, hub, lead):
@@ -580,7 +614,7 @@ def test_anonymous_files_never_carry_the_participant_link(client, hub, lead):
             assert ids == ({""} if anonymous else {float(person.id)})  # unquoted: a number
 
 
-def test_an_anonymous_xlsx_says_what_was_left_out_on_its_notes_sheet(client, hub, lead):
+def test_an_anonymous_xlsx_says_what_was_left_out_on_its_about_sheet(client, hub, lead):
     hub.smallest_group = 3
     survey = make_survey(hub, HOSTILE_SURVEY)
     for role in ("teacher", "teacher", "teacher", "senco", "senco"):
@@ -589,7 +623,7 @@ def test_an_anonymous_xlsx_says_what_was_left_out_on_its_notes_sheet(client, hub
     book = openpyxl.load_workbook(
         io.BytesIO(_download(client, hub, "responses-long", "xlsx", survey=survey.id))
     )
-    notes = " ".join(c.value for c in book["Notes"]["A"])
+    notes = " ".join(c.value for c in book["About this file"]["B"] if isinstance(c.value, str))
     assert "anonymous" in notes and "fewer than 3 responses" in notes
     assert "3 of the 6 responses in this file have some of those values left blank" in notes
     page = client.get(f"/hubs/{hub.slug}/reports/exports").text
@@ -642,3 +676,445 @@ def test_every_export_is_in_the_audit_log_with_what_format_and_filters(client, h
     assert entries[0].detail == f"responses-wide as XLSX; filters: survey={survey.id}"
     assert entries[1].detail == f"summary as CSV; filters: survey={survey.id}&by=role"
     assert db.session.scalar(db.select(db.func.count()).select_from(ExportRecord)) == 2
+
+
+# Files named for what they hold, with the columns docs/exports.md lists
+
+DOCS = Path(__file__).parent.parent / "docs" / "exports.md"
+
+
+def _documented_columns() -> dict[str, list[str]]:
+    """Each file's columns as docs/exports.md lists them: the `column` tables of the section
+    whose heading names the file, after the profile columns where it says it starts with them;
+    for the wide file, the patterns of its question columns, as "<patterns>"."""
+    sections = {}
+    for part in DOCS.read_text().split("\n## ")[1:]:
+        heading, _newline, body = part.partition("\n")
+        sections[heading] = body
+    profile = _table_names(sections["Profile columns (both response exports)"], "column")
+    files = {}
+    for heading, body in sections.items():
+        named = re.search(r"\(`([a-z-]+)`\)$", heading)
+        if not named:
+            continue
+        columns = profile.copy() if body.lstrip().startswith("The profile columns") else []
+        files[named[1]] = columns + _table_names(body, "column")
+        if named[1] == "responses-wide":
+            files["<patterns>"] = _table_names(body, "question type", cell=1)
+    return files
+
+
+def _table_names(body: str, first_heading: str, cell: int = 0) -> list[str]:
+    """The `names` in one cell of each row of the section's tables headed `first_heading`."""
+    names, in_table = [], False
+    for line in body.splitlines():
+        if not line.startswith("|"):
+            in_table = False
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells[0] == first_heading:
+            in_table = True
+        elif in_table and not set(cells[0]) <= {"-"}:
+            names += re.findall(r"`([^`]+)`", cells[cell])
+    return names
+
+
+def _pattern(documented: str) -> re.Pattern:
+    parts = re.split(r"(<[^>]+>)", documented)
+    return re.compile(
+        "".join(
+            r"\d+" if p == "<n>" else "[a-z0-9_]+" if p.startswith("<") else re.escape(p)
+            for p in parts
+        )
+    )
+
+
+def test_every_csv_heading_row_is_the_one_docs_exports_md_lists(client, hub, lead):
+    survey = _hostile_survey(hub)
+    documented = _documented_columns()
+    files = {
+        "responses-wide": {"survey": survey.id},
+        "responses-long": {"survey": survey.id},
+        "summary": {"survey": survey.id, "by": "role"},
+        "partner-schools": {},
+        "activities": {},
+        "feedback-summary": {},
+        "outcome-figures": {},
+    }
+    assert set(files) == set(documented) - {"<patterns>"}
+    for what, args in files.items():
+        heading = _read_csv(_download(client, hub, what, "csv", **args))[0]
+        if what != "responses-wide":
+            assert heading == documented[what], what
+            continue
+        profile = documented["responses-wide"]  # the profile columns alone
+        assert heading[: len(profile)] == profile
+        patterns = [_pattern(p) for p in documented["<patterns>"]]
+        for column in heading[len(profile) :]:
+            assert any(p.fullmatch(column) for p in patterns), column
+        # The grid's need areas each have their confidence and priority columns.
+        assert sum(c.endswith("__confidence") for c in heading) == 3
+        assert sum(c.endswith("__priority") for c in heading) == 3
+
+
+def _disposition(client, path) -> str:
+    with client.get(path) as response:
+        assert response.status_code == 200
+        return response.headers["Content-Disposition"]
+
+
+def test_file_names_say_the_survey_the_filters_and_the_day(client, hub, lead):
+    from hubsurvey.reports.xlsx import uk_now
+
+    survey = make_survey(hub, {**HOSTILE_SURVEY, "title": "Besoins en français: 2026/27"})
+    hill = make_school(hub, "Hill Primary")
+    _send(survey, school=hill)
+    base = f"/hubs/{hub.slug}/reports/export"
+    days = {f"{uk_now():%Y-%m-%d}"}
+    headers = {
+        "wide": _disposition(client, f"{base}/responses-wide.csv?survey={survey.id}"),
+        "summary": _disposition(
+            client,
+            f"{base}/summary.xlsx?survey={survey.id}&wave={survey.waves[0].id}&role=teacher"
+            f"&school={hill.id}&by=career_stage",
+        ),
+        "partners": _disposition(client, f"{base}/partner-schools.csv"),
+    }
+    days.add(f"{uk_now():%Y-%m-%d}")  # the day may turn while the files are made
+    wave = re.sub(r"[^a-z0-9]+", "-", survey.waves[0].label.lower()).strip("-")
+    expected = {
+        "wide": ("besoins-en-francais-2026-27_responses-wide_{day}.csv",
+                 "besoins-en-fran%C3%A7ais-2026-27_responses-wide_{day}.csv"),
+        "summary": (
+            f"besoins-en-francais-2026-27_needs-summary_wave-{wave}_role-teacher_"
+            "school-hill-primary_by-career-stage_{day}.xlsx",
+            f"besoins-en-fran%C3%A7ais-2026-27_needs-summary_wave-{wave}_role-teacher_"
+            "school-hill-primary_by-career-stage_{day}.xlsx",
+        ),
+        "partners": ("leeds-english-hub_partner-schools_{day}.csv",) * 2,
+    }  # fmt: skip
+    for name, header in headers.items():
+        plain, full = expected[name]
+        assert header in {
+            f"attachment; filename=\"{plain.format(day=d)}\"; filename*=UTF-8''{full.format(day=d)}"
+            for d in days
+        }, header
+        assert header.isascii()
+
+
+# The hub's own files: partner schools, activities, feedback, outcome figures
+
+
+def _hub_file(client, hub, what, fmt="csv") -> list[list]:
+    data = _download(client, hub, what, fmt)
+    if fmt == "csv":
+        return _read_csv(data)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    _no_formulas(book)
+    rows = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    # Headed in words; named here as in the CSV file, column for column.
+    columns = HUB_FILES[what][1]
+    assert rows[0] == [c.heading for c in columns]
+    rows[0] = [c.name for c in columns]
+    return rows
+
+
+def test_the_partner_schools_file_lists_every_school_with_its_status(client, hub, lead):
+    make_school(hub, "Moor Academy", urn="100002", phase="secondary", status="active")
+    make_school(hub, "hill primary", status="mou-signed")
+    make_school(hub, "Dale School", status="left")
+    rows = _hub_file(client, hub, "partner-schools")
+    assert [row[:6] for row in rows[1:]] == [
+        ["Dale School", "", "Primary", "", "", "Left"],
+        ["hill primary", "", "Primary", "", "", "Memorandum of understanding signed"],
+        ["Moor Academy", "100002", "Secondary", "", "", "Active"],
+    ]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row[6]) for row in rows[1:])
+    sheet = _hub_file(client, hub, "partner-schools", "xlsx")
+    assert [row[5] for row in sheet[1:]] == [
+        "Left", "Memorandum of understanding signed", "Active"
+    ]  # fmt: skip
+    assert all(isinstance(row[6], datetime) for row in sheet[1:])
+
+
+def _activity(hub, title, areas=(), *, anonymous=True, shared=None, **fields):
+    from hubsurvey.activities.services import save_activity
+
+    names = {a.name: a for a in hub.hub_type.need_areas}
+    activity = save_activity(
+        hub, None, [names[n] for n in areas], [], shared_survey=shared, title=title,
+        kind="training", starts_at=fields.pop("starts_at", datetime(2026, 5, 1, 16)), **fields,
+    )  # fmt: skip
+    activity.survey.anonymous = anonymous
+    db.session.commit()
+    return activity
+
+
+def _rate(activity, *ratings, comment=None):
+    """Feedback through the activity's link: the headline rating, and a comment."""
+    headline = activity.survey.questions[0]
+    text = next(q for q in activity.survey.questions if q.kind == "short_text")
+    for rating in ratings:
+        response = make_response(
+            activity.survey, activity=activity, status="submitted",
+            submitted_at=datetime(2026, 5, 1, 17),
+        )  # fmt: skip
+        db.session.add(
+            Answer(response_id=response.id, question_id=headline.id, item=0, number=rating)
+        )
+        if comment is not None:
+            db.session.add(
+                Answer(response_id=response.id, question_id=text.id, item=0, text=comment)
+            )
+    db.session.commit()
+
+
+FIGURES = ["responses", "mean_rating", "rated_1", "rated_2", "rated_3", "rated_4", "rated_5",
+           "suppressed"]  # fmt: skip
+
+
+def _figures(rows, key_column: str, *, breakdown=None) -> dict:
+    heading = rows[0]
+    found = {}
+    for row in rows[1:]:
+        record = dict(zip(heading, row, strict=True))
+        if breakdown is None or record["breakdown"] == breakdown:
+            found[record[key_column]] = [record[c] for c in FIGURES]
+    return found
+
+
+def test_activities_and_feedback_files_give_the_feedback_pages_figures(client, hub, lead):
+    phonics = _activity(hub, "Phonics twilight", ["Systematic synthetic phonics"],
+                        anonymous=False, place="Hill Primary", facilitator="A. Reader")  # fmt: skip
+    network = _activity(hub, "Reading network", ["Systematic synthetic phonics",
+                        "Reading for pleasure"], anonymous=False,
+                        starts_at=datetime(2026, 6, 3, 9, 30))  # fmt: skip
+    _rate(phonics, 5, 4, 4)
+    _rate(network, 3, 5)
+    activities = _hub_file(client, hub, "activities")
+    record = dict(zip(activities[0], activities[2], strict=True))  # latest first
+    assert record | {"activity_id": 0} == {
+        "activity_id": 0, "title": "Phonics twilight", "kind": "Training session",
+        "starts_at": "2026-05-01 16:00", "place": "Hill Primary", "online": "no",
+        "facilitator": "A. Reader", "need_areas": "Systematic synthetic phonics", "schools": "",
+        "feedback_survey": "Feedback: Phonics twilight", "responses": 3.0, "mean_rating": 4.33,
+        "rated_1": 0.0, "rated_2": 0.0, "rated_3": 0.0, "rated_4": 2.0, "rated_5": 1.0,
+        "suppressed": "no",
+    }  # fmt: skip
+    assert activities[1][1] == "Reading network"
+    assert dict(zip(activities[0], activities[1], strict=True))["need_areas"] == (
+        "Systematic synthetic phonics; Reading for pleasure"
+    )
+    summary = _hub_file(client, hub, "feedback-summary")
+    assert _figures(summary, "name", breakdown="activity") == {
+        "Reading network": [2, 4, 0, 0, 1, 0, 1, "no"],
+        "Phonics twilight": [3, 4.33, 0, 0, 0, 2, 1, "no"],
+    }
+    # Phonics: 5, 4, 4 and 3, 5 = 21 / 5; reading for pleasure: the network's 3 and 5.
+    assert _figures(summary, "name", breakdown="need area") == {
+        "Systematic synthetic phonics": [5, 4.2, 0, 0, 1, 2, 2, "no"],
+        "Reading for pleasure": [2, 4, 0, 0, 1, 0, 1, "no"],
+    }
+    waves = _figures(summary, "survey", breakdown="wave")
+    assert waves == {
+        "Feedback: Phonics twilight": [3, 4.33, 0, 0, 0, 2, 1, "no"],
+        "Feedback: Reading network": [2, 4, 0, 0, 1, 0, 1, "no"],
+    }
+    # The Feedback page shows the same figures, row for row.
+    assert page_figures(client.get(f"/hubs/{hub.slug}/reports/feedback").text) == (
+        file_figures(summary)
+    )
+    # XLSX: the same figures, with the activity's start as an Excel date.
+    sheet = _hub_file(client, hub, "activities", "xlsx")
+    assert sheet[2][3] == datetime(2026, 5, 1, 16) and sheet[2][10:13] == [3, 4.33, 0]
+    book = openpyxl.load_workbook(io.BytesIO(_download(client, hub, "feedback-summary", "xlsx")))
+    assert book.worksheets[0]["D2"].is_date and book.worksheets[0]["F2"].number_format == "0.0"
+
+
+def test_anonymous_feedback_hides_small_groups_and_totals_that_would_give_them_away(
+    client, hub, lead
+):
+    """Smallest group 3. A need area or wave total is hidden when its hidden activities gave
+    fewer than 3 ratings together: the total less those shown would give them away."""
+    big = _activity(hub, "Big phonics day", ["Systematic synthetic phonics"])
+    pair = _activity(hub, "Coaching pair", ["Systematic synthetic phonics", "Reading for pleasure"])
+    small = [_activity(hub, f"Small group {n}", ["Early language"]) for n in (1, 2)]
+    early = _activity(hub, "Early language day", ["Early language"])
+    _rate(big, 5, 5, 4, 4, 3)
+    _rate(pair, 1, 2)
+    _rate(small[0], 3, 3)
+    _rate(small[1], 4, 4)
+    _rate(early, 5, 5, 5, 5)
+    shared_first = _activity(hub, "Termly network", [])
+    shared_second = _activity(hub, "Termly network catch-up", [], shared=shared_first.survey)
+    _rate(shared_first, 4, 4, 4, 4)
+    _rate(shared_second, 2)
+    hidden = ["", "", "", "", "", "", "", "yes"]
+    for fmt in ("csv", "xlsx"):
+        summary = _hub_file(client, hub, "feedback-summary", fmt)
+        if fmt == "xlsx":  # empty cells read back as None
+            summary = [["" if c is None else c for c in row] for row in summary]
+        by_activity = _figures(summary, "name", breakdown="activity")
+        assert by_activity["Big phonics day"][:2] == [5, 4.2]
+        assert by_activity["Early language day"][:2] == [4, 5]
+        assert by_activity["Termly network"][:2] == [4, 4]
+        for name in ("Coaching pair", "Small group 1", "Small group 2", "Termly network catch-up"):
+            assert by_activity[name] == hidden, (fmt, name)
+        # Phonics: 7 ratings, but less the big day's 5 it gives away the pair's 2.
+        # Early language: the two small groups' 4 ratings together are not a small group.
+        assert _figures(summary, "name", breakdown="need area") == {
+            "Early language": [8, 4.25, 0, 0, 2, 2, 4, "no"],
+            "Systematic synthetic phonics": hidden,
+            "Reading for pleasure": hidden,
+        }, fmt
+        waves = _figures(summary, "survey", breakdown="wave")
+        # The shared survey's wave: 5 ratings, but less the network's 4 it gives away 1.
+        assert waves["Feedback: Termly network"] == hidden
+        assert waves["Feedback: Big phonics day"][:2] == [5, 4.2]
+        # The Feedback page hides the same figures, row for row.
+        page = client.get(f"/hubs/{hub.slug}/reports/feedback").text
+        assert page_figures(page) == file_figures(summary), fmt
+        assert waves["Feedback: Coaching pair"] == hidden
+        activities = _hub_file(client, hub, "activities", fmt)
+        if fmt == "xlsx":
+            activities = [["" if c is None else c for c in row] for row in activities]
+        assert _figures(activities, "title")["Coaching pair"] == hidden
+    page = client.get(f"/hubs/{hub.slug}/reports/exports").text
+    assert "Feedback ratings from anonymous surveys are left out where fewer than 3" in page
+
+
+def test_the_outcome_figures_file_has_each_schools_figure_per_wave_and_the_hubs(client, hub, lead):
+    from datetime import date
+
+    from hubsurvey.surveys.services import create_survey
+    from hubsurvey.surveys.waves import open_next_wave
+
+    survey = create_survey(hub, "outcomes")
+    first, second = (open_next_wave(survey, day) for day in (date(2026, 9, 7), date(2027, 1, 5)))
+    pupils, share = [q for q in survey.questions if q.kind == "number"]
+    sent = [(first, "Hill Primary", 30, 70), (first, "Moor Primary", 10, 50),
+            (second, "Hill Primary", 30, 80), (second, "Moor Primary", 10, 90),
+            (second, "Oak Primary", 60, 60)]  # fmt: skip
+    for wave, school, count, percent in sent:
+        response = make_response(survey, wave=wave, status="submitted", school_name=school)
+        for question, value in ((pupils, count), (share, percent)):
+            db.session.add(
+                Answer(response_id=response.id, question_id=question.id, item=0, number=value)
+            )
+    db.session.commit()
+    rows = _hub_file(client, hub, "outcome-figures")
+    # Hub shares weighted by pupils: (30 * 70 + 10 * 50) / 40 = 65, and
+    # (30 * 80 + 10 * 90 + 60 * 60) / 100 = 69; pupils added up: 40, then 100.
+    assert [row[1:3] + row[5:] for row in rows[1:]] == [
+        [first.label, "Hill Primary", "pupils", 30, 40], [first.label, "Hill Primary", "%", 70, 65],
+        [first.label, "Moor Primary", "pupils", 10, 40], [first.label, "Moor Primary", "%", 50, 65],
+        [second.label, "Hill Primary", "pupils", 30, 100],
+        [second.label, "Hill Primary", "%", 80, 69],
+        [second.label, "Moor Primary", "pupils", 10, 100],
+        [second.label, "Moor Primary", "%", 90, 69],
+        [second.label, "Oak Primary", "pupils", 60, 100],
+        [second.label, "Oak Primary", "%", 60, 69],
+    ]  # fmt: skip
+    assert {row[0] for row in rows[1:]} == {survey.title}
+    assert [row[3] for row in rows[1:3]] == [pupils.id, share.id]
+    book = openpyxl.load_workbook(io.BytesIO(_download(client, hub, "outcome-figures", "xlsx")))
+    sheet = book.worksheets[0]
+    assert [sheet["G3"].value, sheet["H3"].value] == [0.7, 0.65]
+    assert sheet["G3"].number_format == sheet["H3"].number_format == "0.0%"
+    assert [sheet["G2"].value, sheet["H2"].value] == [30, 40]
+    assert sheet["G2"].number_format == "#,##0"
+
+
+HOSTILE_NAMES = [t for t in HOSTILE if t.strip() and not t.startswith(("\t", "\r"))]
+
+
+def test_hostile_text_in_the_hub_files_keeps_one_row_per_record_and_is_never_a_formula(
+    client, hub, lead, soffice, tmp_path
+):
+    """School names, activity titles, places and facilitators, and the schools' names on
+    outcome figures: each record one row, in CSV (read by the csv module and by LibreOffice,
+    also splitting on semicolons and tabs) and in XLSX (string cells, as typed)."""
+    from hubsurvey.surveys.services import create_survey
+
+    for n, text in enumerate(HOSTILE_NAMES):
+        make_school(hub, f"{text} {n}")
+        activity = _activity(hub, f"{text} {n}"[:160], ["Early language"], anonymous=False,
+                             place=text[:200], facilitator=text[:120])  # fmt: skip
+        _rate(activity, 4, comment=text)
+    outcomes = create_survey(hub, "outcomes")
+    number = next(q for q in outcomes.questions if q.kind == "number")
+    for n, text in enumerate(HOSTILE_NAMES):
+        response = make_response(outcomes, status="submitted", school_name=f"{text} {n}")
+        db.session.add(Answer(response_id=response.id, question_id=number.id, item=0, number=n))
+    db.session.commit()
+    records = {
+        "partner-schools": len(HOSTILE_NAMES),
+        "activities": len(HOSTILE_NAMES),
+        "feedback-summary": len(HOSTILE_NAMES) + 1 + 1,  # each activity, the need area, a wave
+        "outcome-figures": len(HOSTILE_NAMES),
+    }
+    records["feedback-summary"] += len(HOSTILE_NAMES) - 1  # a wave per activity's survey
+    files, paths = {}, []
+    for what, count in records.items():
+        files[what] = _download(client, hub, what, "csv")
+        rows = _read_csv(files[what])
+        assert len(rows) == 1 + count, what
+        assert all(
+            not LIVE.search(cell) for row in rows for cell in row if cell.__class__ is str
+        ), what
+        paths.append(tmp_path / f"{what}.csv")
+        paths[-1].write_bytes(files[what])
+        sheet = _hub_file(client, hub, what, "xlsx")
+        assert len(sheet) == 1 + count
+        cells = {_typed(c) for row in sheet for c in row}
+        for n, text in enumerate(HOSTILE_NAMES):
+            if what != "feedback-summary" or n == 0:
+                assert any(isinstance(c, str) and c.startswith(text) for c in cells), (what, text)
+    schools = _read_csv(files["partner-schools"])
+    assert sorted(row[0] for row in schools[1:]) == sorted(
+        safe(f"{t} {n}") for n, t in enumerate(HOSTILE_NAMES)
+    )
+    for book, (what, count) in zip(soffice(paths, "44"), records.items(), strict=True):
+        assert book.active.max_row == 1 + count, what
+        _no_formulas(book)
+    for separators in ("44/59", "44/9"):
+        for book, (what, count) in zip(soffice(paths, separators), records.items(), strict=True):
+            assert book.active.max_row == 1 + count, (what, separators)
+            _no_formulas(book)
+
+
+def test_another_hubs_staff_cannot_download_the_hub_files(app, hub):
+    make_school(hub, "Hill Primary")
+    other = make_hub("South Hub")
+    outsider = app.test_client()
+    sign_in(outsider, make_user("south@hub.example", hubs=[other]))
+    for what in ("partner-schools", "activities", "feedback-summary", "outcome-figures"):
+        for fmt in ("csv", "xlsx"):
+            response = outsider.get(f"/hubs/{hub.slug}/reports/export/{what}.{fmt}")
+            assert response.status_code in (403, 404), (what, fmt)
+            assert b"Hill Primary" not in response.data
+    # Through their own hub's address, they get their own hub's schools only.
+    rows = _read_csv(_download(outsider, other, "partner-schools", "csv"))
+    assert rows[1:] == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(ExportRecord)) == 1
+
+
+def test_the_hub_files_are_listed_recorded_and_audited(client, hub, lead):
+    page = client.get(f"/hubs/{hub.slug}/reports/exports").text
+    for what in ("partner-schools", "activities", "feedback-summary", "outcome-figures"):
+        for fmt in ("csv", "xlsx"):
+            assert f"/hubs/{hub.slug}/reports/export/{what}.{fmt}" in page
+            _download(client, hub, what, fmt)
+    records = db.session.scalars(db.select(ExportRecord).order_by(ExportRecord.id)).all()
+    assert [(r.what, r.fmt, r.survey_id) for r in records] == [
+        (what, fmt, None)
+        for what in ("partner-schools", "activities", "feedback-summary", "outcome-figures")
+        for fmt in ("csv", "xlsx")
+    ]
+    entries = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id)
+    ).all()
+    assert entries[0].target == f"hub {hub.id}: Leeds English Hub"
+    assert entries[0].detail == "partner-schools as CSV; filters: none"
+    page = client.get(f"/hubs/{hub.slug}/reports/exports").text
+    assert "Partner schools (CSV)" in page and "Outcome figures (XLSX)" in page

@@ -1,4 +1,5 @@
-"""Exports: responses wide and long, and the needs summary, as CSV or XLSX.
+"""Exports: the rows of the response files (wide and long) and of the needs summary, and the
+CSV writer every file uses. The XLSX writer is xlsx.py; downloads.py puts each file together.
 
 Rows are read in batches and written as they come, so a million answers never sit in memory.
 The rows hold values as they were typed; each writer makes them safe for its format. CSV
@@ -10,14 +11,11 @@ ResponseRelease). The columns are described in docs/exports.md."""
 import csv
 import io
 import itertools
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-import xlsxwriter
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
@@ -38,6 +36,7 @@ from hubsurvey.models import (
 )
 from hubsurvey.reports.anonymity import Profile, generalise
 from hubsurvey.reports.summary import Filters, needs_summary
+from hubsurvey.reports.xlsx import uk_time
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
 
 BATCH = 2000
@@ -196,6 +195,7 @@ class ResponseRelease:
         return self.written.get(stored)
 
     def time(self, value) -> str:
+        """The time a response was sent, as the CSV files write it: UTC text."""
         if value is None:
             return ""
         if isinstance(value, str):  # SQLite
@@ -203,6 +203,14 @@ class ResponseRelease:
         if self.anonymous:
             return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="seconds")
+
+    def excel_time(self, value) -> datetime | date | None:
+        """The time a response was sent, as the XLSX files write it: a date and time in the
+        UK (summer time included), or the date alone in anonymous surveys."""
+        when = uk_time(value)
+        if when is None or not self.anonymous:
+            return when
+        return when.date()
 
 
 def release(survey_id: int) -> ResponseRelease:
@@ -254,7 +262,7 @@ def release(survey_id: int) -> ResponseRelease:
     )
 
 
-def _profile(row, plan: ResponseRelease) -> list | None:
+def _profile(row, plan: ResponseRelease, excel: bool) -> list | None:
     """The profile cells of a response (made once per response), or None to leave it out."""
     written = plan.profile(row[3:10])  # the profile and the activity's title
     if written is None:
@@ -262,13 +270,17 @@ def _profile(row, plan: ResponseRelease) -> list | None:
     # A participant id links one person's responses across files, each generalised on its
     # own: anonymous files leave it out.
     participant = "" if plan.anonymous else row[10] or ""
-    return [row[0], row[1], plan.time(row[2]), *written, participant]
+    sent = plan.excel_time(row[2]) if excel else plan.time(row[2])
+    return [row[0], row[1], sent, *written, participant]
 
 
-def _long_parts(survey_id: int, plan: ResponseRelease | None = None) -> Iterator[tuple]:
+def _long_parts(
+    survey_id: int, plan: ResponseRelease | None = None, excel: bool = False
+) -> Iterator[tuple]:
     """Each answer as (profile, question, item, answer, priority), as typed. The profile list
     is shared by a response's answers and the question tuple by every answer to the question,
-    so that long_csv can encode each of them once."""
+    so that long_csv can encode each of them once. For an XLSX file (excel), times are UK
+    dates and times rather than UTC text."""
     if plan is None:
         plan = release(survey_id)
     # Loaded here, not passed in: the rows are made while the response streams, after the
@@ -289,7 +301,7 @@ def _long_parts(survey_id: int, plan: ResponseRelease | None = None) -> Iterator
     for batch in _answers(survey):
         for row in batch:
             if row[0] != current:
-                current, profile = row[0], _profile(row, plan)
+                current, profile = row[0], _profile(row, plan, excel)
             if profile is None:
                 continue
             kind, question, options, whole = questions[row[11]]
@@ -307,10 +319,12 @@ def _long_parts(survey_id: int, plan: ResponseRelease | None = None) -> Iterator
                 yield profile, question, "", answer, ""
 
 
-def long_rows(survey_id: int, plan: ResponseRelease | None = None) -> Iterator[list]:
+def long_rows(
+    survey_id: int, plan: ResponseRelease | None = None, excel: bool = False
+) -> Iterator[list]:
     """One row per answer: the respondent's profile, then the question, item and answer."""
     yield LONG_HEADINGS
-    for profile, question, item, answer, priority in _long_parts(survey_id, plan):
+    for profile, question, item, answer, priority in _long_parts(survey_id, plan, excel):
         yield [*profile, *question, item, answer, priority]
 
 
@@ -401,7 +415,9 @@ def wide_columns(survey: Survey) -> list[tuple[str, int, int | None]]:
     return columns
 
 
-def wide_rows(survey_id: int, plan: ResponseRelease | None = None) -> Iterator[list]:
+def wide_rows(
+    survey_id: int, plan: ResponseRelease | None = None, excel: bool = False
+) -> Iterator[list]:
     """One row per response: its profile, then a column per question (per option of a
     multiple-choice question, 1 or 0; per need area of a grid, confidence and priority)."""
     if plan is None:
@@ -416,7 +432,7 @@ def wide_rows(survey_id: int, plan: ResponseRelease | None = None) -> Iterator[l
         if row[0] != current:
             if profile is not None:
                 yield _wide_row(profile, cells, columns, multiple)
-            current, profile, cells = row[0], _profile(row, plan), {}
+            current, profile, cells = row[0], _profile(row, plan, excel), {}
         if profile is None:
             continue
         question = questions[row[11]]
@@ -446,50 +462,6 @@ def _wide_row(profile: list, cells: dict, columns: list, multiple: set) -> list:
     return row
 
 
-def response_notes(survey: Survey, plan: ResponseRelease) -> list[str]:
-    """What an XLSX file of the survey's responses says about itself, on its Notes sheet."""
-    notes = [
-        f"Responses to “{survey.title}”, exported on {date.today():%-d %B %Y}.",
-        "Only sent responses are included. Responses that hub staff excluded in review are "
-        "left out.",
-    ]
-    if not plan.anonymous:
-        return [
-            *notes,
-            "This survey is named: every response is exported in full, with the time it was "
-            "sent (UTC).",
-        ]
-    k = plan.smallest_group
-    notes.append(
-        "This survey is anonymous, so no one can be picked out by their profile: school, "
-        f"school_urn, subject, career_stage, role and phase are left blank wherever fewer than "
-        f"{k} responses in this file (the hub's smallest group) would share the same values, "
-        "and submitted_at gives the date only."
-    )
-    if plan.withheld:
-        notes.append(
-            f"No responses are in this file yet: {plan.withheld} have been sent, and an "
-            f"anonymous survey's responses are exported once {k} have been."
-        )
-    else:
-        notes.append(
-            f"{plan.generalised} of the {plan.responses} responses in this file have some of "
-            "those values left blank."
-        )
-    return notes
-
-
-def summary_notes(hub: Hub) -> list[str]:
-    """What an XLSX file of the needs summary says about itself, on its Notes sheet."""
-    return [
-        f"Needs summary of {hub.name}, exported on {date.today():%-d %B %Y}.",
-        "Only sent responses are counted.",
-        f"In anonymous surveys, figures resting on fewer than {hub.smallest_group} respondents "
-        "(the hub's smallest group), or that would give such a group away, are left empty and "
-        "marked suppressed = yes.",
-    ]
-
-
 def sent_counts(hub: Hub) -> dict[int, int]:
     """How many responses each of the hub's surveys would export, by survey id."""
     return dict(
@@ -506,8 +478,9 @@ def sent_counts(hub: Hub) -> dict[int, int]:
     )
 
 
-def summary_rows(hub: Hub, filters: Filters) -> Iterator[list]:
-    """One row per need area, per group when broken down; suppressed figures left empty."""
+def summary_rows(hub: Hub, filters: Filters, excel: bool = False) -> Iterator[list]:
+    """One row per need area, per group when broken down; suppressed figures left empty.
+    In an XLSX file (excel) the need score is rounded as the summary page shows it."""
     yield SUMMARY_HEADINGS
     for r in needs_summary(hub, filters):
         if r.suppressed:
@@ -516,7 +489,7 @@ def summary_rows(hub: Hub, filters: Filters) -> Iterator[list]:
         yield [
             r.group or "", r.need_area.name, r.rank or "", r.respondents,
             round(r.mean_confidence, 2), round(r.low_share, 3), round(r.priority_share, 3),
-            round(r.need_score, 1), "no",
+            round(r.need_score) if excel else round(r.need_score, 1), "no",
         ]  # fmt: skip
 
 
@@ -533,36 +506,3 @@ def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
         buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue()
-
-
-def xlsx_file(rows: Iterable[list], sheet: str, notes: Iterable[str] = ()) -> str:
-    """An XLSX file on disk (the caller streams then deletes it), written row by row, with a
-    Notes sheet after the data when there are notes. Text is written as typed, as string cells,
-    which a spreadsheet shows and never runs."""
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    workbook = xlsxwriter.Workbook(
-        path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    worksheet = workbook.add_worksheet(sheet[:31])
-    bold = workbook.add_format({"bold": True})
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if r == 0:
-                worksheet.write_string(r, c, cell, bold)
-            elif isinstance(cell, bool):
-                worksheet.write_number(r, c, int(cell))
-            elif isinstance(cell, int | float):
-                worksheet.write_number(r, c, cell)
-            elif cell is None or cell == "":
-                continue
-            else:
-                worksheet.write_string(r, c, str(cell).replace("\0", ""))
-    notes = list(notes)
-    if notes:
-        notes_sheet = workbook.add_worksheet("Notes")
-        notes_sheet.set_column(0, 0, 100, workbook.add_format({"text_wrap": True}))
-        for r, note in enumerate(notes):
-            notes_sheet.write_string(r, 0, note)
-    workbook.close()
-    return path
