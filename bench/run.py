@@ -6,6 +6,7 @@ the repository root (`make bench`):
 
     .venv/bin/python bench/run.py
     BENCH_ASSESSMENTS=500 .venv/bin/python bench/run.py --assessments-only  # a quick run
+    .venv/bin/python bench/run.py --results-only  # a survey's results page alone
 
 The databases are generated in a temporary folder, deleted at the end. Each export runs in
 a child process (`bench/run.py --export-only DB SURVEY_ID OUT`) so its peak memory is its own.
@@ -22,20 +23,25 @@ import tempfile
 from pathlib import Path
 from time import perf_counter
 
+from werkzeug.security import generate_password_hash
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.assessments import bench_assessments  # noqa: E402
 from bench.data import Dataset, build_database, make_app  # noqa: E402
 from bench.load import bench_load  # noqa: E402
+from hubsurvey import create_app  # noqa: E402
 from hubsurvey.extensions import db  # noqa: E402
-from hubsurvey.models import Hub, Survey  # noqa: E402
+from hubsurvey.models import Hub, Response, Survey, User  # noqa: E402
 from hubsurvey.reports.exports import long_csv  # noqa: E402
 from hubsurvey.reports.summary import Filters, needs_summary  # noqa: E402
+from hubsurvey.surveys.waves import open_next_wave  # noqa: E402
 
 # (responses, budget in ms) for the needs summary.
 SUMMARY_CASES = ((10_000, 250), (100_000, 1000))
 SUMMARY_RUNS = 7
+RESULTS_RUNS = 5  # the results page: the same budgets as the summary
 EXPORT_RESPONSES = 33_334  # x 30 answers: 1,000,020 answers
 EXPORT_RUNS = 3
 EXPORT_MEMORY_BUDGET_MB = 150
@@ -68,6 +74,7 @@ def main() -> None:
         summary_sets, export_set = generate(folder)
         for (_responses, budget), dataset in zip(SUMMARY_CASES, summary_sets, strict=True):
             bench_summary(dataset, budget)
+            bench_results(dataset, budget, folder)
         bench_export(export_set, folder)
         bench_load(folder)
         bench_assessments(folder)
@@ -118,6 +125,70 @@ def time_summary(dataset: Dataset, by: str | None) -> list[float]:
         if run:
             times.append(perf_counter() - started)
     return times
+
+
+def bench_results(dataset: Dataset, budget_ms: int, folder: Path) -> None:
+    """A survey's results page (every question's figures), its All waves view and the
+    comparison of two waves, asked for through the app as a browser would (view, queries and
+    template), on a copy of the database with every other response moved to a second wave.
+    The survey is anonymous, so the latest wave is also counted against all waves."""
+    path = folder / f"results-{dataset.responses}.sqlite"
+    shutil.copy(dataset.path, path)
+    app = create_app(
+        {"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False}
+    )
+    with app.app_context():
+        survey = db.session.get(Survey, dataset.survey_id)
+        later = open_next_wave(survey)
+        db.session.execute(
+            db.update(Response)
+            .where(Response.survey_id == survey.id, Response.id % 2 == 0)
+            .values(wave_id=later.id)
+        )
+        lead = User(email="lead@bench.example", hubs=[survey.hub])
+        lead.password_hash = generate_password_hash("bench password")
+        db.session.add(lead)
+        db.session.commit()
+        base = f"/hubs/{survey.hub.slug}/reports/surveys/{survey.id}/results"
+        needs = f"/hubs/{survey.hub.slug}/reports/needs?survey={survey.id}"
+        db.session.remove()
+    client = app.test_client()
+    signed_in = client.post(
+        "/sign-in", data={"email": "lead@bench.example", "password": "bench password"}
+    )
+    assert signed_in.status_code == 303, signed_in.status_code
+    for what, url in (
+        ("latest wave", base),
+        ("all waves", f"{base}?wave=all"),
+        ("two waves compared", f"{base}/compare"),
+        # The needs summary page on the same data, timed alongside: a reference for a
+        # machine whose load differs from run to run.
+        ("(for reference: the needs summary page, all waves)", needs),
+    ):
+        times = []
+        for run in range(1 + RESULTS_RUNS):  # one warm-up
+            started = perf_counter()
+            response = client.get(url)
+            if run:
+                times.append((perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        median = statistics.median(times)
+        print(
+            f"results page {dataset.responses:,} responses in 2 waves, {what}: median "
+            f"{median:.0f} ms (min {min(times):.0f} ms), budget {budget_ms} ms "
+            f"({median / budget_ms:.2f}x budget)"
+        )
+    with app.app_context():
+        db.engine.dispose()
+
+
+def results_only() -> None:
+    """Just the results page, on the summary's two databases."""
+    with tempfile.TemporaryDirectory(prefix="hubsurvey-bench-") as folder:
+        folder = Path(folder)
+        for responses, budget in SUMMARY_CASES:
+            dataset = build_database(folder / f"summary-{responses}.sqlite", responses, responses)
+            bench_results(dataset, budget, folder)
 
 
 def bench_export(dataset: Dataset, folder: Path) -> None:
@@ -200,6 +271,8 @@ def memory_mb(field: str) -> float:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--export-only"]:
         export_only(*sys.argv[2:5])
+    elif sys.argv[1:2] == ["--results-only"]:
+        results_only()
     elif sys.argv[1:2] == ["--assessments-only"]:
         with tempfile.TemporaryDirectory(prefix="hubsurvey-bench-") as folder:
             bench_assessments(Path(folder))
