@@ -1,12 +1,15 @@
 """Template helpers: vendored file names (they carry the version), domain labels, extensions."""
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
 
 from hubsurvey.htmx import is_htmx
-from hubsurvey.surveys import audience
+from hubsurvey.models.base import in_uk
+from hubsurvey.surveys import audience, outcomes
 from hubsurvey.surveys.questions import text_limit
 from hubsurvey.vocabulary import (
     ACTIVITY_KINDS,
@@ -41,6 +44,10 @@ def init_app(app: Flask) -> None:
             (i, f"{i}: {label}" if label else str(i)) for i, label in enumerate(labels, start=1)
         ],
         rating_items=lambda: [(i, str(i)) for i in range(11)],
+        now_uk=lambda: datetime.now(ZoneInfo("Europe/London")),
+        outcome_figure=outcomes.figure,
+        outcome_change=outcomes.change,
+        first_and_last=outcomes.first_and_last,
     )
     app.jinja_env.filters.update(
         phase_label=lambda value: PHASES.get(value, value),
@@ -50,4 +57,5 @@ def init_app(app: Flask) -> None:
         attr_pair=lambda item, key, label: (getattr(item, key), getattr(item, label)),
         facet_pair=lambda item: (item[0], item[1][0]),
         chart_pair=lambda row: (row.need_area.name, row.need_score),
+        uk_date=lambda moment: f"{in_uk(moment):%-d %B %Y}",
     )

@@ -8,7 +8,8 @@ from werkzeug.security import generate_password_hash
 from hubsurvey.admin.services import save_hub
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import SchoolDetails, add_partner
-from hubsurvey.models import HubType, Response, Survey, User
+from hubsurvey.models import Answer, HubType, Response, Survey, User
+from hubsurvey.surveys.questions import number_bounds
 from hubsurvey.surveys.services import new_code
 from hubsurvey.surveys.survey_templates import build_sections
 from hubsurvey.surveys.waves import current_wave
@@ -49,6 +50,26 @@ def make_response(survey, wave=None, **fields) -> Response:
     db.session.add(response)
     db.session.flush()
     return response
+
+
+def valid_answers(question) -> dict:
+    """A valid answer to any question, as its form field or fields."""
+    name = f"q{question.id}"
+    match question.kind:
+        case "single" | "scale":
+            return {name: "1"}
+        case "multiple":
+            return {name: ["0"]}
+        case "rating":
+            return {name: "7"}
+        case "number":
+            low, _high = number_bounds(question)
+            return {name: str(int(max(low, 0)))}
+        case "short_text" | "long_text":
+            return {name: "Time to plan"}
+        case "needs_grid":
+            return {f"{name}-{area.id}": "3" for area in question.grid_areas}
+    raise AssertionError(f"teach valid_answers the {question.kind} question")
 
 
 def sign_in(client, user, password=PASSWORD):
@@ -164,3 +185,54 @@ def refuse_writes():
 
     # Only new connections are affected: the app must recover by itself, with no restart.
     return lambda: event.remove(engine, "connect", on_connect)
+
+
+def make_needs_response(
+    survey,
+    wave=None,
+    role="teacher",
+    phase="primary",
+    school=None,
+    grid=(3, 3, 3),
+    priorities=(),
+    extra=None,
+    status="submitted",
+):
+    """A sent response with needs-grid answers (confidence per area, in framework order)."""
+    response = Response(
+        survey=survey,
+        wave=wave or current_wave(survey),
+        token=secrets.token_hex(8),
+        resume_code=secrets.token_hex(4).upper(),
+        status=status,
+        profile_saved=True,
+        role=role,
+        phase=phase,
+        career_stage="ect-1",
+        subject="all-primary",
+        school=school,
+        school_name=school.name if school else "Elsewhere School",
+    )
+    db.session.add(response)
+    db.session.flush()
+    question = survey.questions[0]
+    for index, (area, level) in enumerate(zip(question.grid_areas, grid, strict=True)):
+        db.session.add(
+            Answer(
+                response_id=response.id,
+                question_id=question.id,
+                item=area.id,
+                number=level,
+                priority=index in priorities,
+            )
+        )
+    for question_prompt, rows in (extra or {}).items():
+        q = next(q for q in survey.questions if q.prompt == question_prompt)
+        for item, number, text in rows:
+            db.session.add(
+                Answer(
+                    response_id=response.id, question_id=q.id, item=item, number=number, text=text
+                )
+            )
+    db.session.commit()
+    return response

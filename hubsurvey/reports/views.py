@@ -1,5 +1,4 @@
 import os
-from datetime import date
 from itertools import groupby
 
 from flask import Response, abort, g, render_template, request, send_file, stream_with_context
@@ -8,12 +7,16 @@ from flask_login import current_user
 from hubsurvey.extensions import db
 from hubsurvey.htmx import render
 from hubsurvey.inputs import row_id, whole_number
-from hubsurvey.models import Activity, ExportRecord, Partnership, School, Survey
-from hubsurvey.reports import bp
+from hubsurvey.models import ExportRecord, Partnership, School, Survey, Wave
+from hubsurvey.reports import about, bp, downloads
+from hubsurvey.reports import board as board_module
 from hubsurvey.reports import exports as exports_module
 from hubsurvey.reports import feedback as feedback_module
 from hubsurvey.reports import planning as planning_module
+from hubsurvey.reports import results as results_module
+from hubsurvey.reports import schools as schools_module
 from hubsurvey.reports.summary import FACETS, SCORE_RULE, Filters, needs_summary
+from hubsurvey.reports.xlsx import uk_now
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -78,6 +81,9 @@ def needs():
         schools=_schools(),
         facets=FACETS,
         score_rule=SCORE_RULE,
+        waves_note=results_module.needs_waves_note(g.hub, filters),
+        print_lines=about.summary_lines(filters),
+        picture=schools_module.school_picture(g.hub, filters) if filters.by == "school" else None,
         query=request.query_string.decode(),
     )
 
@@ -101,62 +107,56 @@ def exports():
     )
 
 
-@bp.get("/export/<any('responses-wide', 'responses-long', summary):what>.<any(csv, xlsx):fmt>")
+@bp.get(
+    "/export/<any('responses-wide', 'responses-long', summary, 'partner-schools', activities, "
+    "'feedback-summary', 'outcome-figures'):what>.<any(csv, xlsx):fmt>"
+)
 def export(what: str, fmt: str):
     """A download, streamed; recorded in the hub's list of exports and in the audit log."""
+    survey, filters = None, None
     if what == "summary":
         filters = read_filters()
-        # A few dozen rows at most: made now, while the request's session is open.
-        survey, rows = filters.survey, list(exports_module.summary_rows(g.hub, filters))
-        name = f"{g.hub.slug}-needs-summary"
-    else:
+        survey = filters.survey
+    elif what in downloads.RESPONSE_FILES:
         survey = db.session.scalar(
             db.select(Survey).where(
                 Survey.id == request.args.get("survey", type=row_id), Survey.hub_id == g.hub.id
             )
         ) or abort(404)
-        name = f"{g.hub.slug}-{survey.code.lower()}-{what}"
+    made = uk_now()
+    name = downloads.file_name(g.hub, what, fmt, survey, filters, made)
     exports_module.record(g.hub, current_user, survey, what, fmt, request.query_string.decode())
-    filename = f"{name}-{date.today():%Y-%m-%d}.{fmt}"
-    disposition = {"Content-Disposition": f"attachment; filename={filename}"}
-    builder = exports_module.wide_rows if what == "responses-wide" else exports_module.long_rows
+    disposition = {"Content-Disposition": about.disposition(name)}
     if fmt == "csv":
-        if what == "summary":
-            chunks = exports_module.csv_chunks(rows)
-        elif what == "responses-long":
-            chunks = exports_module.long_csv(survey.id)  # long_rows, encoded faster
-        else:
-            chunks = exports_module.csv_chunks(builder(survey.id))
+        chunks = downloads.csv_chunks(g.hub, what, survey and survey.id, filters)
         return Response(stream_with_context(chunks), mimetype="text/csv", headers=disposition)
-    if what == "summary":
-        notes = exports_module.summary_notes(g.hub)
-    else:
-        plan = exports_module.release(survey.id)
-        rows, notes = builder(survey.id, plan), exports_module.response_notes(survey, plan)
-    path = exports_module.xlsx_file(rows, what, notes)
-    response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=filename)
+    waves = results_module.needs_waves_note(g.hub, filters) if what == "summary" else ""
+    path = downloads.xlsx_path(g.hub, what, survey, filters, made, waves)
+    response = send_file(path, mimetype=XLSX)
+    response.headers.update(disposition)
     response.call_on_close(lambda: os.remove(path))
     return response
 
 
+COMMENTS_SHOWN = 200  # the Feedback page lists the latest comments, newest first
+
+
 @bp.get("/feedback")
 def feedback():
-    activities = feedback_module.activity_ratings(g.hub)
-    chosen = request.args.get("activity", type=row_id)
-    ids = {a.id for a in db.session.scalars(db.select(Activity).where(Activity.hub_id == g.hub.id))}
-    chosen = chosen if chosen in ids else None
+    """Ratings by activity, need area and wave, as the feedback files give them; comments per
+    need area; what people wrote, grouped by activity and wave, for one activity if chosen."""
+    figures = feedback_module.feedback_figures(g.hub)
+    wanted = request.args.get("activity", type=row_id)
+    chosen = next((a for a in figures.activities if a.id == wanted), None)
     return render(
         "reports/feedback.html",
-        "reports/_comments.html",
-        activities=activities,
-        need_areas=feedback_module.need_area_ratings(g.hub),
-        waves=feedback_module.wave_ratings(g.hub),
-        comments=feedback_module.comments(g.hub, chosen),
-        activity_choices=db.session.scalars(
-            db.select(Activity)
-            .where(Activity.hub_id == g.hub.id)
-            .order_by(Activity.starts_at.desc())
-        ).all(),
+        "reports/_comment_groups.html",
+        figures=figures,
+        comment_counts=feedback_module.comment_counts(g.hub),
+        comment_groups=feedback_module.grouped_comments(
+            g.hub, chosen.id if chosen else None, COMMENTS_SHOWN
+        ),
+        comments_limit=COMMENTS_SHOWN,
         chosen=chosen,
     )
 
@@ -165,4 +165,82 @@ def feedback():
 def planning():
     return render_template(
         "reports/planning.html", needs=planning_module.needs_and_activities(g.hub)
+    )
+
+
+@bp.get("/board")
+def board():
+    """The hub's year for its board, on a few A4 pages when printed."""
+    return render_template(
+        "reports/board.html", report=board_module.board_report(g.hub), score_rule=SCORE_RULE
+    )
+
+
+def _hub_survey(survey_id: int) -> Survey:
+    return db.one_or_404(db.select(Survey).where(Survey.id == survey_id, Survey.hub_id == g.hub.id))
+
+
+def _chosen_wave(survey: Survey, name: str = "wave") -> Wave | None:
+    """The wave named in the URL; None for 'all' (every wave pooled); else the latest."""
+    if request.args.get(name) == "all":
+        return None
+    wave = results_module.find_wave(survey, request.args.get(name, type=row_id))
+    return wave or survey.current_wave
+
+
+@bp.get("/surveys/<int:survey_id>/results")
+def results(survey_id: int):
+    """Every question's result, for the latest wave unless another (or all) is chosen."""
+    survey = _hub_survey(survey_id)
+    wave = _chosen_wave(survey)
+    return render_template(
+        "reports/results.html",
+        survey=survey,
+        wave=wave,
+        waves=results_module.sent_per_wave(survey),
+        results=results_module.survey_results(survey, wave),
+        pooled=results_module.pooled_note(survey) if wave is None else "",
+    )
+
+
+@bp.get("/surveys/<int:survey_id>/results/compare")
+def compare(survey_id: int):
+    """Two waves side by side: the latest and the one before, unless others are chosen."""
+    survey = _hub_survey(survey_id)
+    after = results_module.find_wave(survey, request.args.get("to", type=row_id))
+    after = after or survey.current_wave
+    before = results_module.find_wave(survey, request.args.get("from", type=row_id))
+    if before is None and after is not None:
+        earlier = [w for w in survey.waves if w.number < after.number]
+        before = earlier[-1] if earlier else None
+    ready = before is not None and after is not None and before.id != after.id
+    return render_template(
+        "reports/compare.html",
+        survey=survey,
+        before=before,
+        after=after,
+        waves=results_module.sent_per_wave(survey),
+        comparisons=results_module.compare(survey, before, after) if ready else [],
+        ready=ready,
+    )
+
+
+@bp.get("/surveys/<int:survey_id>/results/questions/<int:question_id>")
+def text_answers(survey_id: int, question_id: int):
+    """A free-text question's answers, searched, a page at a time."""
+    survey = _hub_survey(survey_id)
+    texts = {q.id: q for q in survey.questions if q.kind in results_module.TEXTS}
+    question = texts.get(question_id) or abort(404)
+    wave = _chosen_wave(survey)
+    search = " ".join(request.args.get("search", "").split())[:200]
+    return render(
+        "reports/text_answers.html",
+        "reports/_text_answers.html",
+        survey=survey,
+        question=question,
+        wave=wave,
+        waves=results_module.sent_per_wave(survey),
+        answers=results_module.text_answers(
+            survey, question, wave, search, request.args.get("page", 1, type=row_id)
+        ),
     )

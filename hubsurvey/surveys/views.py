@@ -1,13 +1,19 @@
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from hubsurvey import qr
 from hubsurvey.extensions import db
 from hubsurvey.forms import choices
 from hubsurvey.htmx import go_to, is_htmx, render
+from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import Question, Section
+from hubsurvey.reports.exports import csv_chunks, slug
+from hubsurvey.respond.forms import NamedProfileForm, ProfileForm
+from hubsurvey.respond.services import school_choice
 from hubsurvey.review.services import suspect_count
-from hubsurvey.surveys import bp, editor, impact, removal, services, waves
+from hubsurvey.surveys import bp, editor, impact, outcomes, removal, services, waves
 from hubsurvey.surveys.forms import (
     DeleteSurveyForm,
     NewSurveyForm,
@@ -81,7 +87,7 @@ def show(survey_id: int):
         waves=services.wave_counts(survey),
         changes=impact.confidence_change(survey),
         school_links=services.school_links(survey) if survey.kind == "outcomes" else [],
-        figures=services.outcome_figures(survey) if survey.kind == "outcomes" else [],
+        outcomes=outcomes.outcomes(survey) if survey.kind == "outcomes" else None,
         smallest_group=impact.SMALLEST_GROUP,
         progress=services.school_progress(survey),
         question_counts=services.question_counts(survey) if survey.status != "draft" else [],
@@ -123,9 +129,38 @@ def make_school_links(survey_id: int):
     return redirect(url_for("surveys.show", survey_id=survey.id, _anchor="school-links"), 303)
 
 
+@bp.get("/<int:survey_id>/school-links.csv")
+def school_links_csv(survey_id: int):
+    """Every school's link in one file, for a mail merge: school, URN, link."""
+    survey = _survey(survey_id)
+    rows = [["school", "school_urn", "link"]] + [
+        [school.name, school.urn or "", _school_link(survey, school_link)]
+        for school, school_link in services.school_links(survey)
+        if school_link is not None
+    ]
+    filename = f"{slug(survey.title)}-school-links-{date.today():%Y-%m-%d}.csv"
+    return Response(
+        csv_chunks(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
+
+
+def _school_link(survey, school_link) -> str:
+    return url_for("respond.school_link", code=survey.code, token=school_link.token, _external=True)
+
+
 @bp.post("/<int:survey_id>/waves/next")
 def next_wave(survey_id: int):
     survey = _survey(survey_id)
+    if not waves.recurs(survey):
+        # The page offers no button for it: this is a stale page or a hand-made request.
+        return render_template(
+            "error.html",
+            title="This survey does not recur",
+            message="It has one set of answers, so there is no next wave to open. To run it "
+            "in rounds, choose how often it recurs in its settings, then open the next wave.",
+        ), 409
     if survey.status != "open":
         flash("Open the survey first.", "error")
     else:
@@ -202,9 +237,18 @@ def delete(survey_id: int):
 
 @bp.get("/<int:survey_id>/preview")
 def preview(survey_id: int):
-    """Every section as a respondent sees it; everyone's sections, marked with their audience."""
+    """Every screen as a respondent sees it: "about you" (when asked), then each section,
+    everyone's sections marked with their audience."""
     survey = _survey(survey_id)
-    return render_template("surveys/preview.html", survey=survey, data=MultiDict(), errors={})
+    profile_form = (ProfileForm if survey.anonymous else NamedProfileForm)(formdata=None)
+    return render_template(
+        "surveys/preview.html",
+        survey=survey,
+        data=MultiDict(),
+        errors={},
+        form=profile_form,
+        schools=[school_choice(school) for school in current_partners(survey.hub)],
+    )
 
 
 # The editor: sections and questions

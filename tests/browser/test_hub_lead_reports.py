@@ -47,7 +47,7 @@ def test_hub_lead_filters_the_needs_summary_and_downloads_it(live_app, live_serv
         book = openpyxl.load_workbook(io.BytesIO(file.read()), read_only=True)
     sheet = [list(r) for r in book.active.iter_rows(values_only=True)]
     book.close()
-    assert sheet[0][:2] == ["group", "need_area"] and len(sheet) == len(rows)
+    assert sheet[0][:2] == ["Phase", "Need area"] and len(sheet) == len(rows)
     assert f"/hubs/{slug}/reports/needs" in page.url
 
     # A response export streams from the real server, after the view has returned.

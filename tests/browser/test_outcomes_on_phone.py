@@ -34,7 +34,10 @@ def test_hub_lead_creates_an_outcomes_survey_and_a_school_sends_its_figures(
     page.get_by_role("button", name="Open the survey").click()
     page.get_by_text("The survey is open").wait_for()
     page.get_by_role("button", name="Make links for schools without one").click()
+    page.get_by_text("Copy every link at once").click()
+    copied = page.get_by_label("One line per school").input_value()
     link = page.locator("#school-links ~ table td[data-label='Link']").first.inner_text().strip()
+    assert copied == f"St Mary{CURLY}s Church of England Primary School: {link}\n"
     assert link.startswith(live_server)
     assert _scroll_width(page) <= 320
 
@@ -48,6 +51,7 @@ def test_hub_lead_creates_an_outcomes_survey_and_a_school_sends_its_figures(
     contact.context.close()
 
     page.reload()
-    figures = page.locator("h2:has-text('Figures so far') + table")
-    assert f"St Mary{CURLY}s" in figures.inner_text()
-    assert "81.5" in figures.inner_text() and "58" in figures.inner_text()
+    by_school = page.locator("h3:has-text('by school') + table").last
+    assert f"St Mary{CURLY}s" in by_school.inner_text() and "81.5%" in by_school.inner_text()
+    assert "58" in page.locator("#hub-figures + table").inner_text()
+    assert _scroll_width(page) <= 320

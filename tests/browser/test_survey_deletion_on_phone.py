@@ -4,12 +4,14 @@ from factories import PASSWORD, make_hub, make_response, make_survey, make_user
 
 from hubsurvey.extensions import db
 
+TITLE = "Autumn needs for reception teachers across the whole hub network"
+
 
 def test_hub_lead_deletes_a_closed_survey_after_reading_what_goes(live_app, live_server, phone):
     with live_app.app_context():
         hub = make_hub("Leeds English Hub", "english-hub")
         survey = make_survey(hub, status="closed")
-        survey.title = "Autumn needs for reception teachers across the whole hub network"
+        survey.title = TITLE
         make_response(survey, status="submitted")
         db.session.commit()
         make_user(email="lead@english.example", hubs=[hub])
@@ -20,7 +22,7 @@ def test_hub_lead_deletes_a_closed_survey_after_reading_what_goes(live_app, live
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Leeds English Hub").click()
     page.get_by_role("link", name="Surveys", exact=True).click()
-    page.get_by_role("link", name="Autumn needs for reception").click()
+    page.get_by_role("link", name=TITLE, exact=True).click()
     page.get_by_role("link", name="Delete this survey").click()
     page.get_by_text("the 1 response given to it").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -31,5 +33,5 @@ def test_hub_lead_deletes_a_closed_survey_after_reading_what_goes(live_app, live
     page.get_by_role("button", name="Delete the survey").click()
     page.get_by_text("Deleted “Autumn needs").wait_for()
     assert "and its 1 response." in page.locator(".govuk-notification-banner").inner_text()
-    assert page.get_by_role("link", name="Autumn needs for reception").count() == 0
+    assert page.get_by_role("link", name=TITLE, exact=True).count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
