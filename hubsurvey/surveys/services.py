@@ -363,24 +363,3 @@ def make_school_links(survey: Survey) -> int:
             made += 1
     db.session.commit()
     return made
-
-
-def outcome_figures(survey: Survey) -> list[tuple[str, str, dict[int, float]]]:
-    """Each school's figures per wave, latest wave first: (wave, school, {question: value})."""
-    numbers = [q for q in survey.questions if q.kind == "number"]
-    rows = db.session.execute(
-        db.select(Wave.number, Wave.label, Response.school_name, Answer.question_id, Answer.number)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Wave, Wave.id == Response.wave_id)
-        .where(
-            Response.survey_id == survey.id,
-            Response.status == "submitted",
-            Response.excluded.is_(False),
-            Answer.question_id.in_([q.id for q in numbers]),
-        )
-        .order_by(Wave.number.desc(), Response.school_name)
-    )
-    table: dict[tuple[int, str, str], dict[int, float]] = {}
-    for number, label, school, question_id, value in rows:
-        table.setdefault((number, label, school), {})[question_id] = value
-    return [(label, school, values) for (_n, label, school), values in table.items()]
