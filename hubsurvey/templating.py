@@ -58,4 +58,5 @@ def init_app(app: Flask) -> None:
         facet_pair=lambda item: (item[0], item[1][0]),
         chart_pair=lambda row: (row.need_area.name, row.need_score),
         uk_date=lambda moment: f"{in_uk(moment):%-d %B %Y}",
+        uk_time=lambda moment: f"{in_uk(moment):%-d %b %Y %H:%M}",
     )

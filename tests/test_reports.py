@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -349,3 +350,15 @@ def test_breakdown_groups_follow_the_apps_own_order(client, hub, lead):
     ]
     page = client.get(f"/hubs/{hub.slug}/reports/needs?survey={survey.id}&by=role").text
     assert page.index("Early career teacher") < page.index(">Teacher<") < page.index("Headteacher")
+
+
+def test_the_list_of_exports_gives_uk_times(client, hub, lead):
+    """Stored in UTC; a hub lead reads the time on their own clock, summer time included."""
+    for moment in (datetime(2026, 7, 1, 12, 0), datetime(2026, 12, 1, 12, 0)):
+        db.session.add(
+            ExportRecord(hub=hub, what="summary", fmt="csv", filters="", created_at=moment)
+        )
+    db.session.commit()
+    page = client.get(f"/hubs/{hub.slug}/reports/exports").text
+    assert "1 Jul 2026 13:00" in page and "1 Dec 2026 12:00" in page
+    assert "UTC" not in page.split("Recent exports")[-1]
