@@ -177,7 +177,7 @@ def test_the_schools_own_form_names_the_school_and_the_term(app, survey):
 
 
 def test_every_schools_link_is_copied_in_one_go_or_downloaded_for_a_mail_merge(app, survey, hub):
-    hostile = "=HYPERLINK(\"http://x\")\nSt Anne's; Primary"
+    hostile = '=HYPERLINK("http://x")\nSt Anne\'s; Primary'
     make_school(hub, hostile)
     make_school_links(survey)
     lead = app.test_client()

@@ -1,10 +1,12 @@
-"""On a phone: feedback from an activity's link, a participant code, and outcome figures."""
+"""On a phone: feedback from an activity's link, the lead reading it, a participant code, and
+outcome figures."""
 
 from datetime import datetime
 
 import pytest
 from conftest import PHONE
-from factories import make_hub, make_school, make_survey
+from factories import PASSWORD, make_hub, make_school, make_survey, make_user
+from test_staff_pages_fit import CHECK as FITS
 from test_teacher_on_phone import assert_accessible, fill_grid, fill_profile, fill_teaching
 
 from hubsurvey.activities.services import save_activity
@@ -109,3 +111,86 @@ def test_a_school_contact_enters_outcome_figures(live_app, live_server, hub, pho
     phone.get_by_label("Share of those pupils").fill("76.5")
     phone.get_by_role("button", name="Send").click()
     phone.get_by_text("The figures for Hill Primary School are saved").wait_for()
+
+
+def _give_feedback(browser, base: str, code: str, rating: str, comment: str) -> None:
+    """One participant, on their own phone, through the activity's link."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{base}/s/{code}")
+    page.get_by_label(rating).check()
+    page.get_by_role("heading", name="Tell us a little more").wait_for()
+    page.get_by_label("What will you try as a result?").fill(comment)
+    page.get_by_role("button", name="Send").click()
+    page.get_by_role("heading", name="Answers sent").wait_for()
+    context.close()
+
+
+def test_a_lead_reads_ratings_as_bars_and_comments_by_activity_on_a_phone(
+    live_app, live_server, hub, browser, phone
+):
+    with live_app.app_context():
+        hub_row = db.session.get(Hub, hub)
+        hub_row.smallest_group = 2
+        make_user(email="lead@leeds.example", hubs=[hub_row])
+        early, phonics = hub_row.hub_type.need_areas[:2]
+        codes = {
+            title: save_activity(
+                hub_row, None, areas, [], title=title, kind="training", starts_at=when
+            ).code
+            for title, areas, when in (
+                ("Phonics in reception", [phonics], datetime(2027, 1, 12, 16)),
+                ("Talk in the early years", [early], datetime(2027, 1, 19, 16)),
+            )
+        }
+    phonics_code, talk_code = codes["Phonics in reception"], codes["Talk in the early years"]
+    _give_feedback(browser, live_server, phonics_code, "4: Very useful", "Sound walls")
+    _give_feedback(browser, live_server, phonics_code, "5: Extremely useful", "Daily review")
+    _give_feedback(browser, live_server, talk_code, "2: A little useful", "Story <b>time</b>")
+
+    phone.goto(f"{live_server}/")
+    phone.get_by_label("Email address").fill("lead@leeds.example")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.get_by_role("link", name="Leeds English Hub").click()
+    phone.get_by_role("link", name="Feedback", exact=True).click()
+    phone.get_by_role("heading", name="Feedback", level=1).wait_for()
+    assert phone.evaluate(FITS, 320) == []
+    assert_accessible(phone)
+
+    # Phonics in reception: one 4 and one 5, drawn as two bars with their counts written.
+    by_activity = phone.get_by_role("table", name="By activity")
+    row = by_activity.get_by_role("row").filter(has_text="Phonics in reception")
+    assert row.locator(".app-spread__count").all_text_contents() == [
+        "Rated 1: 0", "Rated 2: 0", "Rated 3: 0", "Rated 4: 1", "Rated 5: 1"
+    ]  # fmt: skip
+    assert row.locator(".app-spread__count").nth(3).inner_text().endswith("1")  # seen
+    heights = row.locator(".app-spread__bar").evaluate_all(
+        "bars => bars.map(bar => bar.getBoundingClientRect().height)"
+    )
+    assert heights[:3] == [0, 0, 0] and heights[3] == heights[4] > 10
+    columns = row.locator(".app-spread__column")
+    assert columns.count() == 5 and all(columns.nth(i).is_visible() for i in range(5))
+    # The talk's single anonymous rating is not shown, nor its need area's or wave's total.
+    talk = by_activity.get_by_role("row").filter(has_text="Talk in the early years")
+    assert "Not shown: fewer than 2 ratings" in talk.inner_text()
+    assert "Rated 2: 1" not in phone.locator(".app-spread__count").all_text_contents()
+    assert phone.get_by_text("Not shown: fewer than 2 ratings").count() == 3  # activity, area, wave
+
+    # What people wrote, under a heading per activity and wave; the words as typed.
+    groups = phone.locator(".app-comment-group")
+    assert groups.count() == 2
+    assert groups.nth(0).get_by_role("heading").inner_text().startswith("Talk in the early years")
+    assert groups.nth(0).get_by_text("Story <b>time</b>").is_visible()
+    assert groups.nth(1).get_by_text("Daily review").is_visible()
+    counts = phone.get_by_role("list", name="Comments per need area").inner_text()
+    assert "Early language: 1 comment" in counts and "Reading for pleasure: 0 comments" in counts
+
+    phone.get_by_label("Activity").select_option(label="Phonics in reception")
+    phone.get_by_text("Story <b>time</b>").wait_for(state="detached")  # htmx, in place
+    assert groups.count() == 1 and "Sound walls" in groups.nth(0).inner_text()
+    assert "activity=" in phone.url
+    # Printed now, the title block names the activity chosen.
+    printed = phone.locator(".app-print-title").text_content()
+    assert "What people wrote: only about “Phonics in reception”" in printed
+    assert phone.evaluate(FITS, 320) == []
