@@ -30,6 +30,13 @@ def _config(url: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
+def app_config():
+    """The settings a test app is built with, given its database URL (for a test module that
+    builds its own app; `from conftest import` would find tests/browser's conftest instead)."""
+    return _config
+
+
+@pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
     """A database migrated once per run: a file to copy for SQLite, the server for PostgreSQL."""
     if TEST_DATABASE_URL:

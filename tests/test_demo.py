@@ -4,13 +4,13 @@ needs they address, waves are labelled by their dates, and comments read like re
 
 The demo is run once, on an empty database; every test below reads what it made."""
 
+import os
 import re
 import shutil
 from collections import Counter
 from datetime import date
 
 import pytest
-from conftest import TEST_DATABASE_URL, _config
 from sqlalchemy import and_, func, text
 
 from hubsurvey import create_app
@@ -24,6 +24,7 @@ from hubsurvey.surveys.waves import term
 from hubsurvey.vocabulary import SURVEY_KINDS
 
 BASE = "http://127.0.0.1:5000"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 SURVEY_LINE = re.compile(
     r"^survey: (?P<url>\S+)  hub: (?P<hub>.+?) \| kind: (?P<kind>.+?) \| title: (?P<title>.+)$",
     re.M,
@@ -31,7 +32,7 @@ SURVEY_LINE = re.compile(
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, database_template):
+def demo(tmp_path_factory, database_template, app_config):
     """The app, on a database the demo command has filled, and what the command printed."""
     if TEST_DATABASE_URL:
         url = TEST_DATABASE_URL
@@ -39,7 +40,7 @@ def demo(tmp_path_factory, database_template):
         path = tmp_path_factory.mktemp("demo") / "hubsurvey.sqlite"
         shutil.copy(database_template, path)
         url = f"sqlite:///{path}"
-    app = create_app(_config(url))
+    app = create_app(app_config(url))
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["demo", "--base-url", BASE])
         assert result.exit_code == 0, result.output

@@ -24,6 +24,10 @@ from long_names import (
     build_network,
 )
 from playwright.sync_api import Error as PlaywrightError
+from test_teacher_on_phone import AXE
+
+# Report pages are what a hub lead shows to others: each is also checked with axe-core.
+REPORT_PAGE = re.compile(r"/reports/|/surveys/\d+/$|/sharing/")
 
 # Blueprints and endpoints that are not staff pages, and why they are left out.
 NOT_STAFF_PAGES = {
@@ -242,6 +246,13 @@ def test_every_staff_page_fits_the_window_with_long_names(device, live_app, live
             problems.append(f"{path} went to {page.url}, so it was not seen")
             return
         problems.extend(f"{path}: {problem}" for problem in page.evaluate(CHECK, width))
+        if REPORT_PAGE.search(path):
+            violations = AXE.run(page).response["violations"]
+            problems.extend(
+                f"{path}: axe {v['id']} ({v['impact']}): {v['help']}"
+                for v in violations
+                if v["impact"] in ("serious", "critical")
+            )
         charts.extend(page.evaluate(CHART_LABELS))
         if shots:
             name = re.sub(r"^/(setup|password)/.*", r"/\1", path)  # not the one-time token
