@@ -99,3 +99,11 @@ def _page(browser, request, **options):
     context.close()
     # A CSP violation or a script error shows up in the console: fail on it.
     assert errors == [], errors
+
+
+def settled(page) -> None:
+    """Wait until htmx has finished any request, swap and settle: until then the page holds
+    the old content or the new content without its final classes, and is measured wrongly."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import settled
 from factories import PASSWORD, make_user
 from flask import url_for
 from long_names import (
@@ -287,6 +288,7 @@ def test_pages_a_form_leads_to_fit_a_phone(live_app, live_server, phone, tmp_pat
     page, problems = phone, []
 
     def check(what: str) -> None:
+        settled(page)
         problems.extend(f"{what}: {problem}" for problem in page.evaluate(CHECK, 320))
         if shots := os.environ.get("HUBSURVEY_SHOTS"):
             name = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")
