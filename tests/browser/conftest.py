@@ -102,8 +102,16 @@ def _page(browser, request, **options):
 
 
 def settled(page) -> None:
-    """Wait until htmx has finished any request, swap and settle: until then the page holds
-    the old content or the new content without its final classes, and is measured wrongly."""
+    """Wait until the page has loaded its stylesheets and htmx has finished any request, swap
+    and settle. A script can measure a page before either: it then measures the unstyled page,
+    or the new content without its final classes."""
+    page.wait_for_load_state("load")
     page.wait_for_function(
         "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
     )
+
+
+def page_width(page) -> int:
+    """How wide the page is drawn, once it is whole: more than the window is a sideways scroll."""
+    settled(page)
+    return page.evaluate("document.documentElement.scrollWidth")

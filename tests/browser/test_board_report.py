@@ -2,7 +2,7 @@
 
 import io
 
-from conftest import SCREENSHOTS
+from conftest import SCREENSHOTS, page_width
 from factories import PASSWORD, make_hub, make_user
 from pypdf import PdfReader
 from test_board import board_year
@@ -31,7 +31,7 @@ def test_the_board_report_prints_to_a_few_a4_pages_with_its_figures(
         make_user(email="lead@english.example", hubs=[hub])
 
     _sign_in(phone, live_server)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(phone) <= 320
 
     _sign_in(laptop, live_server)
     printed = laptop.pdf(format="A4", print_background=True)

@@ -1,5 +1,6 @@
 """A hub lead on a phone: sign in, add a partner school, see it listed."""
 
+from conftest import page_width
 from factories import PASSWORD, make_hub, make_user
 
 
@@ -34,4 +35,4 @@ def test_hub_lead_signs_in_and_adds_a_partner_school_on_a_phone(live_app, live_s
     row.get_by_text("Memorandum of understanding signed").wait_for()
     row.get_by_text("123456").wait_for()
     # Nothing is wider than the phone's screen.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(phone) <= 320

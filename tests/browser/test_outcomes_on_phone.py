@@ -1,13 +1,14 @@
 """A hub lead makes an outcomes survey from the New survey page, on a phone, and a school enters
 its figures through its own link."""
 
+from conftest import page_width
 from factories import PASSWORD, make_hub, make_school, make_user
 
 CURLY = "\u2019"  # the apostrophe the register of schools uses
 
 
 def _scroll_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
+    return page_width(page)
 
 
 def test_hub_lead_creates_an_outcomes_survey_and_a_school_sends_its_figures(

@@ -1,6 +1,7 @@
 """A hub lead previews a new needs assessment on a phone: the "About you" screen respondents
 answer first is there, before the first section, and fits the screen."""
 
+from conftest import page_width
 from factories import PASSWORD, make_hub, make_school, make_user
 
 
@@ -41,4 +42,4 @@ def test_the_preview_shows_about_you_before_the_first_section_on_a_phone(
     about_top = about.bounding_box()["y"]
     assert about_top < first_section.bounding_box()["y"]
     # Nothing is wider than the phone's screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(page) <= 320

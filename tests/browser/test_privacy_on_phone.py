@@ -1,5 +1,6 @@
 """A hub lead on a phone: find a person's answers, download and delete them, read the log."""
 
+from conftest import page_width
 from factories import PASSWORD, make_hub, make_survey, make_user
 from test_privacy import ANN, _respond
 
@@ -10,7 +11,7 @@ LONG = "A long answer without spaces: " + "x" * 200
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(page) <= 320
 
 
 def test_hub_lead_erases_a_persons_answers_and_reads_the_log_on_a_phone(

@@ -1,6 +1,7 @@
 """A hub lead on a phone reads a survey's results: from the survey's page to every question's
 figures, another wave, the written answers searched, and two waves side by side."""
 
+from conftest import page_width
 from factories import PASSWORD, make_hub, make_response, make_survey, make_user
 
 from hubsurvey.extensions import db
@@ -28,7 +29,7 @@ def _respond(survey, wave, single, help_text, scale):
 
 
 def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 320
+    return page_width(page) <= 320
 
 
 def test_hub_lead_reads_the_results_of_every_question_on_a_phone(live_app, live_server, phone):

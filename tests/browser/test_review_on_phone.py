@@ -1,6 +1,7 @@
 """Suspect responses on a phone: the honeypot stays out of a teacher's way, and a hub lead
 reviews and leaves out a response on a 320 px screen."""
 
+from conftest import page_width
 from factories import PASSWORD, make_hub, make_survey, make_user
 from test_review import _response
 from test_teacher_on_phone import assert_accessible
@@ -18,7 +19,7 @@ def test_the_honeypot_is_neither_seen_nor_reached_with_the_keyboard(live_app, li
     phone.get_by_label("The subject you teach most").focus()
     phone.keyboard.press("Tab")
     assert phone.evaluate("document.activeElement.id") != "website"
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(phone) <= 320
     assert_accessible(phone)
 
 
@@ -38,7 +39,7 @@ def test_hub_lead_leaves_out_a_suspect_response_on_a_phone(live_app, live_server
     phone.goto(survey_url)
     phone.get_by_role("link", name="Review suspect responses (2)").click()
     phone.get_by_role("heading", name="To review (2)").wait_for()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(phone) <= 320
     assert_accessible(phone)
 
     phone.get_by_role("button", name="Leave out response 1").click()
@@ -48,4 +49,4 @@ def test_hub_lead_leaves_out_a_suspect_response_on_a_phone(live_app, live_server
     phone.get_by_text("Response 1 is left out of summaries and exports").wait_for()
     phone.get_by_role("heading", name="Left out of summaries and exports (1)").wait_for()
     phone.get_by_text("Sent 40 times in two minutes").wait_for()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(phone) <= 320

@@ -3,13 +3,14 @@ one, from the hub page's import link; every page fits a 320 px screen."""
 
 from pathlib import Path
 
+from conftest import page_width
 from factories import PASSWORD, make_hub, make_user
 
 GIAS_FILE = Path(__file__).parents[1] / "data" / "gias_schools.csv"
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(page) <= 320
 
 
 def test_hub_lead_imports_a_register_download_on_a_phone(live_app, live_server, phone, tmp_path):

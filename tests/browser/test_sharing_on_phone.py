@@ -1,7 +1,7 @@
 """A hub lead on a phone shares the report for the board through a read-only link, which
 someone else opens without signing in; then the lead withdraws it."""
 
-from conftest import PHONE
+from conftest import PHONE, page_width
 from factories import PASSWORD, make_hub, make_user
 from test_board import board_year
 from test_teacher_on_phone import assert_accessible
@@ -11,7 +11,7 @@ from hubsurvey.extensions import db
 
 def _fits(page) -> None:
     """No sideways scroll at 320 px, and nothing axe-core calls serious or critical."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+    assert page_width(page) <= PHONE["width"], page.url
     assert_accessible(page)
 
 

@@ -246,6 +246,7 @@ def test_every_staff_page_fits_the_window_with_long_names(device, live_app, live
         if page.url != f"{live_server}{path}":
             problems.append(f"{path} went to {page.url}, so it was not seen")
             return
+        settled(page)
         problems.extend(f"{path}: {problem}" for problem in page.evaluate(CHECK, width))
         if REPORT_PAGE.search(path):
             violations = AXE.run(page).response["violations"]

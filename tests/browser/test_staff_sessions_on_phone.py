@@ -1,6 +1,6 @@
 """A hub lead on a phone sees where they are signed in and signs a laptop out."""
 
-from conftest import settled
+from conftest import page_width, settled
 from factories import PASSWORD, make_hub, make_user
 
 # Headless Chromium calls itself Linux on both pages: give each the browser it stands for.
@@ -32,14 +32,14 @@ def test_hub_lead_signs_out_a_laptop_from_a_phone(live_app, live_server, phone, 
     this_device = rows.filter(has_text="This device")
     assert this_device.count() == 1
     assert "Chrome on Android" in this_device.inner_text()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(phone) <= 320
 
     other = rows.filter(has_text="Firefox on Windows")
     other.get_by_role("button", name="Sign out").click()
     phone.get_by_text("Signed out of Firefox on Windows.").wait_for()
     assert rows.filter(has_text="Firefox on Windows").count() == 0
     settled(phone)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(phone) <= 320
 
     laptop.reload()
     assert "/sign-in" in laptop.url

@@ -2,7 +2,7 @@
 plainly, keeps what they typed, and sends it again once the trouble clears."""
 
 import pytest
-from conftest import PHONE, SCREENSHOTS
+from conftest import PHONE, SCREENSHOTS, page_width
 from factories import make_hub, make_school, make_survey, refuse_writes
 from test_teacher_on_phone import fill_profile
 
@@ -38,7 +38,7 @@ def test_a_teacher_keeps_their_answers_when_they_cannot_be_saved(
             assert "Nothing is lost" in note.inner_text()
         else:
             page.get_by_role("heading", name="Your answers could not be saved just now").wait_for()
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page_width(page) <= PHONE["width"]
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
     finally:

@@ -1,5 +1,6 @@
 """A hub lead deletes a closed survey from its page, on a phone."""
 
+from conftest import page_width
 from factories import PASSWORD, make_hub, make_response, make_survey, make_user
 
 from hubsurvey.extensions import db
@@ -25,7 +26,7 @@ def test_hub_lead_deletes_a_closed_survey_after_reading_what_goes(live_app, live
     page.get_by_role("link", name=TITLE, exact=True).click()
     page.get_by_role("link", name="Delete this survey").click()
     page.get_by_text("the 1 response given to it").wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(page) <= 320
 
     page.get_by_role("button", name="Delete the survey").click()
     page.get_by_text("Tick the box to confirm").first.wait_for()
@@ -34,4 +35,4 @@ def test_hub_lead_deletes_a_closed_survey_after_reading_what_goes(live_app, live
     page.get_by_text("Deleted “Autumn needs").wait_for()
     assert "and its 1 response." in page.locator(".govuk-notification-banner").inner_text()
     assert page.get_by_role("link", name=TITLE, exact=True).count() == 0
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page_width(page) <= 320

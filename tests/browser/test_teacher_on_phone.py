@@ -2,7 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import PHONE
+from conftest import PHONE, page_width
 from factories import make_hub, make_school, make_survey
 
 from hubsurvey.extensions import db
@@ -95,7 +95,7 @@ def test_a_teacher_completes_a_needs_assessment_on_a_phone(phone, survey_url, li
 
     phone.get_by_role("heading", name="Answers sent").wait_for()
     assert_accessible(phone)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(phone) <= PHONE["width"]
     with live_app.app_context():
         response = db.session.scalar(db.select(Response))
         assert response.status == "submitted"
