@@ -106,9 +106,9 @@ def settled(page) -> None:
     and settle. A script can measure a page before either: it then measures the unstyled page,
     or the new content without its final classes."""
     page.wait_for_load_state("load")
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
+    # A locator, not wait_for_function: that evaluates a string, which the CSP refuses.
+    busy = page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    busy.first.wait_for(state="detached")
 
 
 def page_width(page) -> int:
