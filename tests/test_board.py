@@ -175,3 +175,21 @@ def test_another_hubs_staff_cannot_read_the_report(client, hub):
     other = make_hub("York Maths Hub", "maths-hub")
     sign_in(client, make_user("york@hub.example", hubs=[other]))
     assert client.get(f"/hubs/{hub.slug}/reports/board").status_code in (403, 404)
+
+
+def test_the_lead_chooses_which_needs_assessment_the_board_reads(client, hub, lead):
+    survey, _autumn, _spring = board_year(hub)
+    later = make_survey(hub, status="open")
+    later.title = "Careers leaders network: who wants to join"
+    db.session.commit()
+    make_needs_response(later, grid=(1, 1, 1))
+    url = f"/hubs/{hub.slug}/reports/board"
+    # The latest answered is the default, and the others are offered.
+    page = _text(client.get(url).text)
+    assert f"of “{later.title}”, 1 person sent" in page
+    assert f'<option value="{survey.id}">' in client.get(url).text
+    chosen = _text(client.get(f"{url}?survey={survey.id}").text)
+    assert f"of “{survey.title}”, 2 people sent" in chosen
+    other = make_survey(make_hub("York Maths Hub", "maths-hub"))
+    for odd in (str(other.id), "x", "99999"):
+        assert f"of “{later.title}”" in _text(client.get(f"{url}?survey={odd}").text)

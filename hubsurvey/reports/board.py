@@ -51,9 +51,17 @@ class BoardReport:
     planning: dict[int, Need]
 
 
+def answered(hub: Hub, kind: str) -> list[Survey]:
+    """The hub's surveys of this kind that anyone has answered, the most recent first."""
+    return list(db.session.scalars(_answered(hub, kind)))
+
+
 def _latest(hub: Hub, kind: str) -> Survey | None:
-    """The hub's most recent survey of this kind that anyone has answered."""
-    return db.session.scalar(
+    return db.session.scalar(_answered(hub, kind).limit(1))
+
+
+def _answered(hub: Hub, kind: str):
+    return (
         db.select(Survey)
         .where(
             Survey.hub_id == hub.id,
@@ -63,12 +71,11 @@ def _latest(hub: Hub, kind: str) -> Survey | None:
             .exists(),
         )
         .order_by(Survey.created_at.desc(), Survey.id.desc())
-        .limit(1)
     )
 
 
-def _needs(hub: Hub) -> Needs | None:
-    survey = _latest(hub, "needs")
+def _needs(hub: Hub, survey: Survey | None) -> Needs | None:
+    survey = survey or _latest(hub, "needs")
     if survey is None or survey.current_wave is None:
         return None
     waves = sorted(survey.waves, key=lambda w: w.number)
@@ -92,9 +99,12 @@ def _needs(hub: Hub) -> Needs | None:
     )
 
 
-def board_report(hub: Hub, now: datetime | None = None) -> BoardReport:
-    """Participation and top needs in the latest wave with their change since the wave before,
-    feedback on activities, outcome figures per wave, and which top needs have activities."""
+def board_report(
+    hub: Hub, now: datetime | None = None, needs_survey: Survey | None = None
+) -> BoardReport:
+    """Participation and top needs in the latest wave with their change since the wave before
+    (of `needs_survey`, or the latest answered needs assessment), feedback on activities,
+    outcome figures per wave, and which top needs have activities."""
     feedback = feedback_figures(hub)
     ratings = [
         (activity, feedback.by_activity[activity.id])
@@ -103,7 +113,7 @@ def board_report(hub: Hub, now: datetime | None = None) -> BoardReport:
     ]
     outcome_survey = _latest(hub, "outcomes")
     outcome_figures = outcomes.outcomes(outcome_survey) if outcome_survey else None
-    needs = _needs(hub)
+    needs = _needs(hub, needs_survey)
     top_ids = {change.row.need_area.id for change in needs.top} if needs else set()
     activities = {need.row.need_area.id: need for need in needs_and_activities(hub, now)}
     return BoardReport(

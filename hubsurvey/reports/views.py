@@ -170,9 +170,16 @@ def planning():
 
 @bp.get("/board")
 def board():
-    """The hub's year for its board, on a few A4 pages when printed."""
+    """The hub's year for its board, on a few A4 pages when printed; its needs from the
+    needs assessment chosen, or the latest answered."""
+    surveys = board_module.answered(g.hub, "needs")
+    chosen = request.args.get("survey", type=row_id)
+    survey = next((s for s in surveys if s.id == chosen), None)
     return render_template(
-        "reports/board.html", report=board_module.board_report(g.hub), score_rule=SCORE_RULE
+        "reports/board.html",
+        report=board_module.board_report(g.hub, needs_survey=survey),
+        score_rule=SCORE_RULE,
+        needs_surveys=surveys,
     )
 
 
