@@ -2,6 +2,7 @@
 
 import re
 
+from conftest import settled
 from factories import PASSWORD, make_hub, make_user
 
 
@@ -50,6 +51,7 @@ def test_hub_lead_edits_a_needs_assessment_in_place_and_opens_it(live_app, live_
         " return s.indexOf('Which topic do your pupils') < s.indexOf('helping pupils learn'); }"
     )
 
+    settled(page)  # the editor swapped in by htmx, before leaving it
     page.get_by_role("link", name="Back to the survey").click()
     page.get_by_role("button", name="Open the survey").click()
     page.get_by_text("The survey is open").wait_for()

@@ -1,6 +1,6 @@
 """A hub lead deletes a closed survey from its page, on a phone."""
 
-from conftest import page_width
+from conftest import page_width, settled
 from factories import PASSWORD, make_hub, make_response, make_survey, make_user
 
 from hubsurvey.extensions import db
@@ -30,6 +30,7 @@ def test_hub_lead_deletes_a_closed_survey_after_reading_what_goes(live_app, live
 
     page.get_by_role("button", name="Delete the survey").click()
     page.get_by_text("Tick the box to confirm").first.wait_for()
+    settled(page)  # the page sent back with its error, whole, before ticking
     page.get_by_label("Yes, delete the survey and all its responses for good").check()
     page.get_by_role("button", name="Delete the survey").click()
     page.get_by_text("Deleted “Autumn needs").wait_for()
