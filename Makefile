@@ -38,23 +38,12 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
 # Lint, then the whole suite on SQLite; with TEST_DATABASE_URL set, on PostgreSQL too, at the
-# same time: the two runs share nothing (each test makes its own SQLite file; only the other
-# uses the server), so a 2-core machine takes as long as the longer one. Each line of output
-# says which run it is from.
+# same time (see scripts/test-both-databases.sh).
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@if [ -z "$$TEST_DATABASE_URL" ]; then \
-		$(BIN)/pytest; \
-	else \
-		echo "Running the suite on SQLite and on PostgreSQL at the same time"; \
-		set -o pipefail; \
-		(env -u TEST_DATABASE_URL $(BIN)/pytest 2>&1 | sed -u 's/^/[sqlite] /') & sqlite=$$!; \
-		($(BIN)/pytest -p no:cacheprovider 2>&1 | sed -u 's/^/[postgresql] /') & postgresql=$$!; \
-		wait $$sqlite; on_sqlite=$$?; wait $$postgresql; on_postgresql=$$?; \
-		echo "SQLite run: exit $$on_sqlite; PostgreSQL run: exit $$on_postgresql"; \
-		[ $$on_sqlite -eq 0 ] && [ $$on_postgresql -eq 0 ]; \
-	fi
+	@if [ -z "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest; \
+	else bash scripts/test-both-databases.sh $(BIN)/pytest; fi
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
