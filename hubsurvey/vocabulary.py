@@ -20,6 +20,27 @@ PARTNER_STATUSES = {
     "active": "Active",
     "left": "Left",
 }
+# The people at a partner school the hub writes to.
+CONTACT_KINDS = {"head": "Headteacher", "main": "Main contact for the hub"}
+# What the hub's outbox sends.
+MESSAGE_KINDS = {
+    "invitation": "Survey invitation",
+    "reminder": "Survey reminder",
+    "outcomes": "Outcome figures request",
+    "mou": "Memorandum of understanding",
+    "head-view": "Headteacher's view",
+    "account": "Account link",
+    "feedback": "Activity feedback request",
+    "personal": "Personal survey invitation",
+}
+# Where a message is: without a mail server it waits for the lead to send it by hand.
+MESSAGE_STATES = {
+    "waiting": "Waiting: no mail server",
+    "queued": "Queued",
+    "sending": "Sending",
+    "sent": "Sent",
+    "failed": "Failed",
+}
 # Accounts: who may sign in, and to do what.
 # A viewer reads their hubs' reports (the board report, needs, feedback, planning) and nothing else.
 ACCOUNT_ROLES = {"admin": "Administrator", "staff": "Hub staff", "viewer": "Viewer (reports only)"}

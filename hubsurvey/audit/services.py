@@ -40,6 +40,22 @@ ACTIONS = {
     "share-link-revoked": "Withdrew a read-only link",
     "viewer-invited": "Invited a viewer",
     "viewer-revoked": "Withdrew a viewer's access",
+    "contact-saved": "Saved a school contact",
+    "contact-removed": "Removed a school contact",
+    "contact-opted-out": "A contact stopped the hub's email",
+    "contact-opted-in": "A contact took the hub's email again",
+    "schools-invited": "Invited schools to a survey",
+    "schools-reminded": "Reminded schools about a survey",
+    "reminders-set": "Set survey reminders",
+    "people-invited": "Invited people by name",
+    "message-retried": "Tried sending a message again",
+    "mou-saved": "Saved the memorandum of understanding",
+    "mou-sent": "Sent the memorandum of understanding",
+    "mou-signed": "A head signed the memorandum of understanding",
+    "mou-withdrawn": "A school withdrew from the memorandum of understanding",
+    "status-changed": "Changed a school's status",
+    "head-link-revoked": "Withdrew a head's link",
+    "head-view-opened": "A head opened their school's view",
 }
 PAGE_SIZE = 50
 

@@ -26,8 +26,10 @@ class Participant(db.Model):
 
 
 class SchoolLink(db.Model):
-    """A school's own link to an outcomes survey: its contact enters, and corrects, the
-    school's figures for the open wave."""
+    """A partner school's own link to a survey. Through an outcomes survey's, the school's
+    contact enters, and corrects, its figures for the open wave; through any other survey's,
+    a teacher has their school filled in, and is counted for it exactly. It records when the
+    school was invited and reminded, and when the link was first used."""
 
     __tablename__ = "school_link"
     __table_args__ = (UniqueConstraint("survey_id", "school_id"),)
@@ -36,9 +38,32 @@ class SchoolLink(db.Model):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
     token: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]  # first used
+    opens: Mapped[int] = mapped_column(default=0)
 
     survey: Mapped[Survey] = relationship()
     school: Mapped[School] = relationship()
+
+
+class Invitee(db.Model):
+    """A person invited by name to a named survey, with a personal link: what they send is
+    linked to them. Only a hash of the link's secret is kept."""
+
+    __tablename__ = "invitee"
+    __table_args__ = (UniqueConstraint("survey_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reminded_at: Mapped[datetime | None]
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="SET NULL"))
+
+    survey: Mapped[Survey] = relationship()
 
 
 class Response(db.Model):

@@ -37,6 +37,12 @@ class Survey(db.Model):
     asks_profile: Mapped[bool] = mapped_column(default=True)
     cycle: Mapped[str] = mapped_column(String(10), default="none")
     cycle_weeks: Mapped[int | None]
+    # Automatic reminders to partner schools: so many days before the survey closes (as
+    # [7, 2]), to schools with fewer than `remind_below` responses to the current wave, and
+    # never to one school twice within `remind_gap_days`.
+    remind_days: Mapped[list[int]] = mapped_column(JSON, default=list)
+    remind_below: Mapped[int] = mapped_column(default=5)
+    remind_gap_days: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     hub: Mapped[Hub] = relationship()
