@@ -320,7 +320,7 @@ def _outcomes(network: Network, today: date) -> None:
             answers = Answers(network, None, fixed=fixed)
             started, minutes = _some_time(rng, days[-15:], (8, 18)), rng.uniform(2, 6)
             if now:  # through the school's own link
-                response = services.school_response(survey, link.token)
+                response = services.school_response(survey, link)
                 give_now(response, answers, None, started, minutes)
             else:
                 given_then(survey, wave, answers, None, started, minutes, school=link.school)

@@ -80,7 +80,14 @@ def test_records_of_one_hub_are_not_found_through_another(app, client):
 def test_routes_that_name_a_record_are_scoped_to_a_hub_or_admin_only(app):
     """A route taking a record's id outside /hubs/<hub_slug>/ would skip the hub check."""
     # One-time and secret links: whoever holds the token may use it, nobody can list them.
-    public = {"static", "auth.setup", "auth.set_password", "respond.school_link", "shared.report"}
+    public = {
+        "static",
+        "auth.setup",
+        "auth.set_password",
+        "respond.school_link",
+        "respond.school_link_qr",
+        "shared.report",
+    }
     # The signed-in person's own records only: anyone else's id is a 404.
     own = {"auth.end_session"}
     for rule in app.url_map.iter_rules():

@@ -1,8 +1,18 @@
 """Ways back to a respondent's answers: participant codes (the same person over time), a
 partner school's own link to an outcomes survey, and resume codes (another device)."""
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
+from hubsurvey import qr
 from hubsurvey.htmx import go_to, render
 from hubsurvey.respond import abuse, bp, participants, services
 from hubsurvey.respond.forms import ResumeForm
@@ -45,13 +55,33 @@ def enter_participant_code(code: str):
 
 @bp.get("/<code>/school/<token>")
 def school_link(code: str, token: str):
-    """A partner school's own link to an outcomes survey: enter, or correct, its figures."""
+    """A partner school's own link. To an outcomes survey: enter, or correct, the school's
+    figures. To any other: the survey's start, with the school filled in for whoever starts
+    from this browser, so that they are counted for it exactly."""
     survey = survey_for(code)
-    response = services.school_response(survey, token)
-    if response is None:
+    link = services.find_school_link(survey, token)
+    if link is None:
         abort(make_response(render_template("respond/unknown.html"), 404))
-    remember(survey, response)
-    return redirect(url_for("respond.section", code=survey.code, number=1))
+    services.note_link_opened(link)
+    if survey.kind == "outcomes":
+        response = services.school_response(survey, link)
+        remember(survey, response)
+        return redirect(url_for("respond.section", code=survey.code, number=1))
+    came_through = dict(session.get("school_links", {}))
+    came_through[survey.code] = link.token
+    session["school_links"] = came_through
+    return redirect(url_for("respond.start", code=survey.code))
+
+
+@bp.get("/<code>/school/<token>/qr.png")
+def school_link_qr(code: str, token: str):
+    """A large QR code of a school's own link, for the staffroom or a slide."""
+    survey = survey_for(code)
+    link = services.find_school_link(survey, token)
+    if link is None:
+        abort(make_response(render_template("respond/unknown.html"), 404))
+    url = url_for("respond.school_link", code=survey.code, token=link.token, _external=True)
+    return qr.png_download(url, f"survey-{survey.code}-school-qr.png")
 
 
 @bp.route("/<code>/resume", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import current_partners
@@ -59,10 +59,12 @@ def start(
     *,
     browser: str | None = None,
     opened_at: datetime | None = None,
+    school: School | None = None,
 ) -> Response:
     """A new response, in the survey's current wave. `browser` is the random id kept in the
     respondent's browser (stored only as a hash); `opened_at`, when the first question was
-    shown, if that was before now (quick feedback is stored with its first answer)."""
+    shown, if that was before now (quick feedback is stored with its first answer); `school`,
+    the partner school whose own link the respondent came through."""
     now = utcnow()
     response = Response(
         survey=survey,
@@ -74,6 +76,8 @@ def start(
         profile_saved=not survey.asks_profile,
         browser_hash=browser_hash(survey, browser) if browser else None,
         started_at=opened_at if opened_at and opened_at <= now else now,
+        school=school,
+        school_name=school.name if school else "",
     )
     db.session.add(response)
     db.session.commit()
@@ -365,14 +369,27 @@ def add_flag(flags: str, flag: str) -> str:
     return ",".join(present if flag in present else [*present, flag])
 
 
-def school_response(survey: Survey, token: str) -> Response | None:
-    """The response a school's own link leads to in the current wave: made on first use, the
-    same one after (to correct it). None for an unknown link."""
-    link = db.session.scalar(
+def find_school_link(survey: Survey, token: str | None) -> SchoolLink | None:
+    if not token:
+        return None
+    return db.session.scalar(
         db.select(SchoolLink).where(SchoolLink.survey_id == survey.id, SchoolLink.token == token)
     )
-    if link is None:
-        return None
+
+
+def note_link_opened(link: SchoolLink) -> None:
+    """Count a use of a school's link: the survey page shows which schools opened theirs."""
+    db.session.execute(
+        update(SchoolLink)
+        .where(SchoolLink.id == link.id)
+        .values(opens=SchoolLink.opens + 1, opened_at=func.coalesce(SchoolLink.opened_at, utcnow()))
+    )
+    db.session.commit()
+
+
+def school_response(survey: Survey, link: SchoolLink) -> Response:
+    """The response an outcomes survey's school link leads to in the current wave: made on
+    first use, the same one after (to correct it)."""
     wave = current_wave(survey)
     response = db.session.scalar(
         db.select(Response).where(

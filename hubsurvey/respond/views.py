@@ -31,7 +31,7 @@ def survey_for(code: str) -> Survey:
     if (
         survey.kind == "outcomes"
         and not _current_token(survey)
-        and request.endpoint != "respond.school_link"
+        and request.endpoint not in ("respond.school_link", "respond.school_link_qr")
     ):
         state = "school-link"
     if state in UNAVAILABLE:
@@ -59,8 +59,13 @@ def _forget(survey: Survey) -> None:
 
 def _start_response(survey: Survey) -> Response:
     """A new response from this browser, timed from when it was shown the first question."""
+    link = services.find_school_link(survey, session.get("school_links", {}).get(survey.code))
     response = services.start(
-        survey, g.activity, browser=abuse.browser(), opened_at=abuse.take_opened(survey.code)
+        survey,
+        g.activity,
+        browser=abuse.browser(),
+        opened_at=abuse.take_opened(survey.code),
+        school=link.school if link else None,
     )
     remember(survey, response)
     g.response_started = True  # counted: see abuse.starts
@@ -162,8 +167,9 @@ def profile(code: str):
         return _not_taken(survey)
     form_class = ProfileForm if survey.anonymous else NamedProfileForm
     form = form_class(obj=response if response.profile_saved else None)
-    if response.profile_saved and not form.is_submitted():
-        # As the list offers it, so that saving again finds the same school.
+    if (response.profile_saved or response.school) and not form.is_submitted():
+        # As the list offers it, so that saving again finds the same school. A response
+        # started from a school's own link has the school filled in already.
         known = response.school
         form.school.data = services.school_choice(known) if known else response.school_name
     if form.validate_on_submit() and _school_is_clear(form, survey):

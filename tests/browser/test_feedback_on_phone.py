@@ -4,7 +4,7 @@ outcome figures."""
 from datetime import datetime
 
 import pytest
-from conftest import PHONE
+from conftest import PHONE, settled
 from factories import PASSWORD, make_hub, make_school, make_survey, make_user
 from test_staff_pages_fit import CHECK as FITS
 from test_teacher_on_phone import assert_accessible, fill_grid, fill_profile, fill_teaching
@@ -38,7 +38,8 @@ def test_a_participant_gives_feedback_in_two_screens(live_app, live_server, hub,
 
     phone.goto(f"{live_server}/s/{code}")  # what the QR code on the last slide opens
     assert_accessible(phone)
-    phone.get_by_label("4: Very useful").check()  # one tap sends the first screen
+    # One tap sends the first screen: a click, since htmx replaces the radio it taps.
+    phone.get_by_label("4: Very useful").click()
     phone.get_by_role("heading", name="Tell us a little more").wait_for()
     assert_accessible(phone)
     phone.get_by_label("What will you try as a result?").fill("Sound walls")
@@ -118,7 +119,7 @@ def _give_feedback(browser, base: str, code: str, rating: str, comment: str) -> 
     context = browser.new_context(viewport=PHONE, is_mobile=True)
     page = context.new_page()
     page.goto(f"{base}/s/{code}")
-    page.get_by_label(rating).check()
+    page.get_by_label(rating).click()  # htmx replaces the screen, radio and all
     page.get_by_role("heading", name="Tell us a little more").wait_for()
     page.get_by_label("What will you try as a result?").fill(comment)
     page.get_by_role("button", name="Send").click()
@@ -186,6 +187,7 @@ def test_a_lead_reads_ratings_as_bars_and_comments_by_activity_on_a_phone(
     counts = phone.get_by_role("list", name="Comments per need area").inner_text()
     assert "Early language: 1 comment" in counts and "Reading for pleasure: 0 comments" in counts
 
+    settled(phone)  # htmx listening, before the change it applies
     phone.get_by_label("Activity").select_option(label="Phonics in reception")
     phone.get_by_text("Story <b>time</b>").wait_for(state="detached")  # htmx, in place
     assert groups.count() == 1 and "Sound walls" in groups.nth(0).inner_text()

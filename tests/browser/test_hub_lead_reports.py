@@ -4,6 +4,7 @@ import csv
 import io
 
 import openpyxl
+from conftest import settled
 from factories import PASSWORD, make_user
 
 from hubsurvey.extensions import db
@@ -26,8 +27,10 @@ def test_hub_lead_filters_the_needs_summary_and_downloads_it(live_app, live_serv
     page.get_by_role("link", name="Training needs summary").click()
     page.locator("#summary table").first.wait_for()
 
+    settled(page)  # htmx listening, before the change it applies
     page.get_by_label("Role").select_option("teacher")  # htmx applies it at once
     page.wait_for_url("**role=teacher**")
+    settled(page)
     page.get_by_label("Break down by").select_option("phase")
     page.wait_for_url("**by=phase**")
     page.locator("#summary h2", has_text="Primary").wait_for()
