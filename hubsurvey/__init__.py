@@ -37,8 +37,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hubsurvey.admin import bp as admin_bp
     from hubsurvey.audit.views import bp as audit_bp
     from hubsurvey.auth import bp as auth_bp
+    from hubsurvey.contacts import bp as contacts_bp
+    from hubsurvey.contacts import contact_page_bp
+    from hubsurvey.heads import bp as heads_bp
     from hubsurvey.health import bp as health_bp
     from hubsurvey.hubs import bp as hubs_bp
+    from hubsurvey.invitations import bp as invitations_bp
+    from hubsurvey.mou import bp as mou_bp
+    from hubsurvey.outbox import bp as outbox_bp
     from hubsurvey.privacy import bp as privacy_bp
     from hubsurvey.reports import bp as reports_bp
     from hubsurvey.respond import bp as respond_bp
@@ -51,14 +57,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         auth_bp,
         admin_bp,
         hubs_bp,
+        contacts_bp,
+        mou_bp,
         privacy_bp,
         audit_bp,
         surveys_bp,
+        invitations_bp,
+        outbox_bp,
         activities_bp,
         reports_bp,
         review_bp,
         sharing_bp,
         shared_bp,
+        contact_page_bp,
+        heads_bp,
         respond_bp,
         health_bp,
     )

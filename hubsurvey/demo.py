@@ -20,6 +20,7 @@ from sqlalchemy import event
 from hubsurvey.activities.services import save_activity
 from hubsurvey.admin.services import load_reference_data, save_hub
 from hubsurvey.auth.services import create_user
+from hubsurvey.demo_outreach import reach_out
 from hubsurvey.demo_people import Answers, Network, give_now, given_then
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import SchoolDetails, add_partner
@@ -77,9 +78,9 @@ def demo(base_url: str) -> None:
         raise click.ClickException(
             "This database already has surveys: demo data needs an empty one."
         )
-    with _commits_not_waiting_for_the_disk():
-        lead, password, links = _fill()
-    with current_app.test_request_context(base_url=base_url):
+    # A request to base_url: the messages the demo puts in the outbox hold full links.
+    with _commits_not_waiting_for_the_disk(), current_app.test_request_context(base_url=base_url):
+        lead, password, links, heads = _fill()
         click.echo(f"\nDemo data is ready. Open {url_for('auth.sign_in', _external=True)}")
         click.echo(f"email: {lead.email}")
         click.echo(f"password: {password}")
@@ -87,25 +88,33 @@ def demo(base_url: str) -> None:
             url = url_for("respond.start", code=code, _external=True)
             label = f"hub: {hub.name} | kind: {SURVEY_KINDS[kind]} | title: {title}"
             click.echo(f"survey: {url}  {label}")
+        for hub, secret in heads:
+            outbox = url_for("outbox.index", hub_slug=hub.slug, _external=True)
+            click.echo(f"outbox: {outbox}  hub: {hub.name}")
+            view = url_for("heads.school", token=secret, _external=True)
+            click.echo(f"head: {view}  hub: {hub.name} | the head's view of their school")
 
 
-def _fill() -> tuple[User, str, list[tuple[str, Hub, str, str]]]:
-    """The hubs and their year; the lead's account, its password, and the links to show."""
+def _fill() -> tuple[User, str, list[tuple[str, Hub, str, str]], list[tuple[Hub, str]]]:
+    """The hubs and their year; the lead's account, its password, the links to show, and
+    each hub's head link secret."""
     rng = random.Random(2026)
     load_reference_data()
     password = secrets.token_urlsafe(12)
     hubs = [_hub(rng, *spec) for spec in HUBS]
     lead = create_user("lead@demo.hubsurvey.example", "staff", password, hubs)
     links: list[tuple[str, Hub, str, str]] = []  # code, hub, kind, title
+    heads: list[tuple[Hub, str]] = []
     today = date.today()
     for hub in hubs:
         network = Network(hub, [p.school for p in hub.partnerships], rng)
         survey = _needs_assessment(network, today)
         links.append((survey.code, hub, survey.kind, survey.title))
+        heads.append((hub, reach_out(hub, survey, rng)))
         for activity in _activities(network, survey, today):
             links.append((activity.code, hub, activity.survey.kind, activity.title))
         _outcomes(network, today)
-    return lead, password, links
+    return lead, password, links, heads
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -37,6 +38,8 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
 # Teachers on slow phone networks: pages, styles and scripts travel compressed.
 compress = Compress()
+# Email through SMTP; only the worker sends (see outbox/sending.py).
+mail = Mail()
 
 
 def init_app(app: Flask) -> None:
@@ -52,6 +55,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     limiter.init_app(app)
     compress.init_app(app)
+    mail.init_app(app)
     # Registered after Compress, so it runs before it (Flask runs these last-in, first-out).
     app.after_request(_read_static_files_whole)
     with app.app_context():

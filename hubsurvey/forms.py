@@ -8,12 +8,12 @@ from wtforms.validators import ValidationError
 
 # Deliberately loose: one @, something either side, a dot in the domain. The one-time link
 # proves the address works; this only catches typing slips.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def email_address(_form, field) -> None:
     value = (field.data or "").strip()
-    if value and not _EMAIL.match(value):
+    if value and not EMAIL_PATTERN.match(value):
         raise ValidationError("Enter an email address like name@school.org.uk")
     # Measured as stored, in lower case: some letters grow ('İ' becomes two characters).
     if len(value.lower()) > 254:

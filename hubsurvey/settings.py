@@ -32,6 +32,12 @@ class Defaults:
     SURVEY_CODE_LIMIT = "30 per 10 minutes"
     # Read-only report links that do not work, opened from one address: guessing is slowed.
     SHARE_LINK_LIMIT = "30 per 10 minutes"
+    # Contacts' own pages (why the hub holds their details, stop its email): links that do
+    # not work, from one address.
+    CONTACT_LINK_LIMIT = "30 per 10 minutes"
+    # A headteacher's private links (to sign the MoU and see their school's view): links that
+    # do not work, from one address.
+    HEAD_LINK_LIMIT = "30 per 10 minutes"
     # A response sent faster than this is kept but flagged "too-fast" for hub staff to review:
     # so many seconds per question shown (each need area of a grid counts), at least the floor.
     RESPOND_SECONDS_PER_QUESTION = 2
@@ -61,18 +67,36 @@ class Defaults:
     WORKER_IMMEDIATE = False
     # When the daily purge runs (24-hour clock, UTC), and how long unsent drafts are kept.
     PURGE_AT = "03:15"
+    # When the day's survey reminders go to schools (24-hour clock, UTC).
+    REMIND_AT = "08:30"
     DRAFT_KEEP_DAYS = 30
     # How long the audit log keeps an entry (about two years by default), in days.
     AUDIT_KEEP_DAYS = 730
     # The base of links printed on the command line (the setup link), when not in a request.
     BASE_URL = "http://127.0.0.1:5000"
+    # Email, through flask-mail's usual settings. Without MAIL_SERVER nothing is sent: messages
+    # wait in each hub's outbox for the lead to copy or download. With it, the worker sends
+    # them. MAIL_DEFAULT_SENDER is the From address ("North Hub <hub@north.example>"), and
+    # required in production once MAIL_SERVER is set.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS, usually with port 587
+    MAIL_USE_SSL = False  # TLS from the start, usually with port 465
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str | None = None
+    # flask-mail sends nothing when TESTING is set unless told otherwise; the tests send to a
+    # real SMTP server, so only this setting decides.
+    MAIL_SUPPRESS_SEND = False
+    # Seconds to wait for the mail server before counting an attempt as failed.
+    MAIL_TIMEOUT = 30
 
 
 GENERATE_KEY = "Generate one with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 def finalise(app: Flask) -> None:
-    """Fill in derived settings: the database URL, the secret key, cookie flags."""
+    """Fill in derived settings: the database URL, the secret key, cookie flags; check mail."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
     if app.config["PRODUCTION"]:
@@ -90,6 +114,14 @@ def finalise(app: Flask) -> None:
         # A short key can be guessed, and with it anyone can forge a signed-in session.
         raise RuntimeError(
             f"The secret key is too short: it must be at least 32 bytes. {GENERATE_KEY}"
+        )
+    mail = app.config["MAIL_SERVER"]
+    if app.config["PRODUCTION"] and mail and not app.config["MAIL_DEFAULT_SENDER"]:
+        # Every message would fail at the worker, long after anyone is looking.
+        raise RuntimeError(
+            "MAIL_SERVER is set but MAIL_DEFAULT_SENDER is not. Set MAIL_DEFAULT_SENDER "
+            "in instance/config.py, or FLASK_MAIL_DEFAULT_SENDER, to the address messages "
+            "come from, for example 'North Hub <hub@north.example>'."
         )
 
 

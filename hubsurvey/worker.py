@@ -19,6 +19,8 @@ HEARTBEAT = "worker"
 
 
 def init_app(app: Flask) -> None:
+    from hubsurvey.invitations import tasks as invitation_tasks
+    from hubsurvey.outbox import tasks as outbox_tasks
     from hubsurvey.retention import tasks as retention_tasks
 
     huey = _make_huey(app)
@@ -26,6 +28,8 @@ def init_app(app: Flask) -> None:
     huey.on_startup("heartbeat")(in_app_context(app, beat))
     huey.periodic_task(crontab(minute="*"), name="heartbeat")(in_app_context(app, beat))
     retention_tasks.register(huey, app)
+    invitation_tasks.register(huey, app)
+    outbox_tasks.register(huey, app)
     app.cli.add_command(worker)
 
 

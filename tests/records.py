@@ -2,15 +2,22 @@
 for the tests that send every form in the app (test_hostile_staff.py, test_csrf.py)."""
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from factories import make_response, make_school, make_user
+from flask import current_app
 from sqlalchemy import select
 
 from hubsurvey.activities.services import save_activity
 from hubsurvey.admin.services import add_need_area
 from hubsurvey.auth import sessions
+from hubsurvey.contacts.links import contact_url
+from hubsurvey.contacts.services import ContactDetails, save_contact
 from hubsurvey.extensions import db
-from hubsurvey.models import Hub, Response, Survey, User, utcnow
+from hubsurvey.heads.services import sign
+from hubsurvey.models import Hub, Reminder, Response, Survey, User, utcnow
+from hubsurvey.mou.services import new_head_link, save_mou
+from hubsurvey.outbox.services import queue
 from hubsurvey.sharing import services as sharing
 from hubsurvey.surveys.services import create_survey
 
@@ -57,6 +64,36 @@ def hub_records(hub: Hub, staff: User, tag: str) -> dict:
     link, _token = sharing.create_link(hub, f"{tag} board meeting", 30, by=staff)
     viewer = make_user(f"board@{tag.lower()}.example", role="viewer", hubs=[hub])
     viewer.expires_at = utcnow() + timedelta(days=90)
+    # A message in the outbox that failed, for the lead to try again or mark as sent.
+    message = queue(
+        hub,
+        kind="invitation",
+        key=f"{tag} invitation",
+        to_email=f"head@{tag.lower()}.example",
+        subject=f"{tag} training needs survey",
+        body="Dear head,\nPlease share the survey.",
+    )
+    message.state, message.last_error = "failed", "The mail server refused the connection."
+    # The school's headteacher, and the link to their own page from the hub's messages.
+    head = save_contact(
+        school,
+        "head",
+        ContactDetails(name=f"{tag} Head", role="Headteacher", email=f"head@{tag.lower()}.example"),
+    )
+    with current_app.test_request_context():
+        _, public_id, signature = urlsplit(contact_url(head)).path.rsplit("/", 2)
+    # A reminder set for a date, on the open named survey.
+    reminder = Reminder(
+        survey_id=named.id, send_on=datetime.now().date() + timedelta(days=3), below=5
+    )
+    db.session.add(reminder)
+    # The hub's memorandum of understanding, and a private link for the school's head.
+    save_mou(hub, f"{tag} Hub offers network meetings.", "- Release time for staff", staff, None)
+    head_link, head_token = new_head_link(school, staff, utcnow())
+    # Its head signed last school year, through an earlier link; this year's is still to sign.
+    a_year_ago = utcnow() - timedelta(days=366)
+    earlier, _earlier_token = new_head_link(school, staff, a_year_ago)
+    signed = sign(earlier, 1, f"{tag} Head", "Headteacher", "192.0.2.1", a_year_ago)
     db.session.commit()
     return {
         "hub_slug": hub.slug,
@@ -76,6 +113,14 @@ def hub_records(hub: Hub, staff: User, tag: str) -> dict:
         "session_id": elsewhere.id,
         "link_id": link.id,
         "viewer_id": viewer.id,
+        "message_id": message.id,
+        "kind": "head",
+        "public_id": public_id,
+        "signature": signature,
+        "reminder_id": reminder.id,
+        "head_link_id": head_link.id,
+        "token": head_token,
+        "signature_id": signed.id,
         "code": named.code,
         "direction": "down",
         "status": "open",

@@ -16,7 +16,18 @@ from sqlalchemy import and_, func, text
 from hubsurvey import create_app
 from hubsurvey.auth.services import authenticate
 from hubsurvey.extensions import db
-from hubsurvey.models import Activity, Answer, Hub, Question, Response, Survey, Wave
+from hubsurvey.models import (
+    Activity,
+    Answer,
+    Contact,
+    Hub,
+    Message,
+    Question,
+    Response,
+    Signature,
+    Survey,
+    Wave,
+)
 from hubsurvey.models.base import utcnow
 from hubsurvey.reports.summary import Filters, needs_summary
 from hubsurvey.surveys import audience
@@ -233,3 +244,31 @@ def test_comments_are_about_the_need_areas_in_question(demo):
             for name in named:
                 assert rated[name].priority or rated[name].number == lowest, answer.text
     assert checked > 100
+
+
+def test_the_demo_reaches_schools_and_prints_the_outbox_and_a_heads_view(demo):
+    """Contacts, invitations waiting in the outbox, a signed MoU and one pending; the outbox
+    and a head's view are printed, and both open."""
+    app, output = demo
+    outboxes = re.findall(
+        rf"^outbox: {re.escape(BASE)}(/hubs/\S+/outbox/?)  hub: .+$", output, re.M
+    )
+    heads = re.findall(rf"^head: {re.escape(BASE)}(/head/\S+/school)  hub: .+$", output, re.M)
+    assert len(outboxes) == len(heads) == db.session.scalar(db.select(func.count(Hub.id)))
+    assert db.session.scalar(db.select(func.count(Contact.id))) > 20
+    assert db.session.scalar(
+        db.select(func.count(Contact.id)).where(Contact.opted_out_at.is_not(None))
+    )
+    kinds = Counter(db.session.scalars(db.select(Message.kind)))
+    assert kinds["invitation"] > 10 and kinds["mou"] >= 1
+    assert {m.state for m in db.session.scalars(db.select(Message))} == {"waiting"}
+    assert db.session.scalar(db.select(func.count(Signature.id))) >= 1
+
+    head_page = app.test_client().get(heads[0])
+    assert head_page.status_code == 200
+    email = re.search(r"^email: (\S+)$", output, re.M).group(1)
+    password = re.search(r"^password: (\S+)$", output, re.M).group(1)
+    lead = app.test_client()
+    lead.post("/sign-in", data={"email": email, "password": password})
+    outbox_page = lead.get(outboxes[0])
+    assert outbox_page.status_code == 200 and "Survey invitation" in outbox_page.text

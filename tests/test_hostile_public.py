@@ -8,8 +8,9 @@ with CSRF protection on, nothing changes without a valid token. Run on SQLite an
 
 import copy
 import re
+import secrets
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from factories import PROFILE, SMALL_SURVEY, make_hub, make_school, make_survey
@@ -19,10 +20,23 @@ from werkzeug.datastructures import MultiDict
 
 from hubsurvey.activities.services import save_activity
 from hubsurvey.admin.services import load_reference_data
+from hubsurvey.contacts.links import contact_url
+from hubsurvey.contacts.services import ContactDetails, save_contact
 from hubsurvey.extensions import db
 from hubsurvey.forms import email_address
 from hubsurvey.inputs import clean_text
-from hubsurvey.models import Answer, Participant, Response, SchoolLink
+from hubsurvey.models import (
+    Answer,
+    Contact,
+    Participant,
+    Partnership,
+    Response,
+    SchoolLink,
+    Signature,
+    StatusChange,
+    utcnow,
+)
+from hubsurvey.mou.services import current_mou, new_head_link, save_mou
 from hubsurvey.surveys import questions
 from hubsurvey.surveys.services import create_survey, make_school_links, set_status
 
@@ -418,6 +432,232 @@ def test_an_outcomes_school_link(public, outcomes, token, target, bad, extra):
     assert_everything_stored_is_acceptable()
 
 
+# --- A school contact's own page, from the link in the hub's messages -----------------------
+
+
+def _contact_path(app, school, kind: str, stopped: bool = False) -> str:
+    """A contact of the school, and the path of their own page."""
+    details = ContactDetails(name=f"Ann {kind}", role="Headteacher", email=f"{kind}@beck.example")
+    contact = save_contact(school, kind, details)
+    if stopped:
+        contact.opted_out_at = utcnow()
+        db.session.commit()
+    with app.test_request_context():
+        return urlsplit(contact_url(contact)).path
+
+
+def _contacts():
+    db.session.rollback()
+    rows = db.session.scalars(db.select(Contact).order_by(Contact.id))
+    return [(c.name, c.role, c.email, c.phone, c.public_id, c.opted_out_at is None) for c in rows]
+
+
+@pytest.fixture
+def contact_page(public):
+    app, hub = public
+    return _contact_path(app, make_school(hub, "Beck Primary", urn="100002"), "head")
+
+
+@HOSTILE
+@given(public_id=scalar, signature=scalar, data=unknown_fields)
+@example(public_id="a" * 32, signature="é" * 32, data={})
+@example(public_id="no\x00such", signature="\x00", data={})
+def test_a_contacts_own_page_and_its_buttons(public, contact_page, public_id, signature, data):
+    app, _hub = public
+    client = app.test_client()
+    before = _contacts()
+    made_up = f"/contact/{quote(public_id, safe='')}/{quote(signature, safe='')}"
+    # A made-up link, and the real one with something added to its signature (control
+    # characters alone are cleaned away, leaving the real link).
+    paths = {made_up}
+    if clean_text(signature):
+        paths.add(contact_page + quote(signature, safe=""))
+    for path in paths:
+        response = client.get(path)
+        _no_server_error(response)
+        assert response.status_code != 200
+        for action in ("stop-email", "email-again"):
+            response = client.post(f"{path}/{action}", data=data)
+            _no_server_error(response)
+            assert response.status_code != 303
+    assert _contacts() == before
+    # The real link, with fields nobody asked for: only the choice is kept.
+    for action, opted_in in (("stop-email", False), ("email-again", True)):
+        assert client.post(f"{contact_page}/{action}", data=data).status_code == 303
+        assert _contacts() == [(*before[0][:-1], opted_in)]
+        _no_server_error(client.get(contact_page))
+
+
+# With CSRF protection on (as for the teachers' forms below), no valid token changes nothing.
+
+
+@pytest.fixture
+def protected_contact(make_app):
+    """With CSRF on: the pages of a contact who gets the hub's email, and of one who stopped it,
+    each opened in the browser that will press their button."""
+    app = make_app(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        load_reference_data()
+        school = make_school(make_hub("Leeds English Hub", "english-hub"), "Hill Primary")
+        paths = {
+            "stop-email": _contact_path(app, school, "head"),
+            "email-again": _contact_path(app, school, "main", stopped=True),
+        }
+    client = app.test_client()
+    for path in paths.values():
+        assert client.get(path).status_code == 200
+    with app.app_context():
+        yield client, paths
+
+
+@HOSTILE
+@given(action=st.sampled_from(["stop-email", "email-again"]), data=st.data())
+def test_a_contacts_buttons_change_nothing_without_a_valid_csrf_token(
+    protected_contact, action, data
+):
+    client, paths = protected_contact
+    form = data.draw(unknown_fields)
+    token = data.draw(st.one_of(st.none(), scalar))
+    if token is not None:
+        form["csrf_token"] = token
+    before = _contacts()
+    response = client.post(f"{paths[action]}/{action}", data=form)
+    assert response.status_code == 400
+    assert "This form could not be sent" in response.text
+    assert _contacts() == before
+
+
+# --- A headteacher's private link: the memorandum to sign, withdrawal, the school's view --------
+
+HEAD_PAGES = ("", "/mou", "/mou/signed", "/withdraw", "/school")
+
+
+def _head_link(hub, name: str, urn: str) -> str:
+    """A school with its head's private link, to a hub with a memorandum to sign."""
+    if current_mou(hub) is None:
+        save_mou(
+            hub, "The hub offers training.\n\n- Network meetings", "- Release time", None, None
+        )
+    _link, token = new_head_link(make_school(hub, name, urn=urn), None, utcnow())
+    db.session.commit()
+    return token
+
+
+def _signing_state():
+    db.session.rollback()
+    signatures = db.session.execute(db.select(Signature.__table__)).all()
+    statuses = db.session.execute(db.select(Partnership.school_id, Partnership.status)).all()
+    return sorted(map(tuple, signatures)), sorted(map(tuple, statuses))
+
+
+@pytest.fixture
+def head_token(public):
+    _app, hub = public
+    return _head_link(hub, "Beck Primary", "100002")
+
+
+@HOSTILE
+@given(token=scalar, data=unknown_fields)
+@example(token="no\x00such", data={})
+@example(token="../../admin", data={})
+def test_a_heads_link_with_any_token(public, head_token, token, data):
+    """A made-up link opens nothing, signs nothing and withdraws nothing."""
+    app, _hub = public
+    stranger = app.test_client()
+    before = _signing_state()
+    quoted = quote(token, safe="")
+    for page in HEAD_PAGES:
+        response = stranger.get(f"/head/{quoted}{page}")
+        _no_server_error(response)
+        assert response.status_code != 200 or clean_text(token) == head_token
+    for page, form in (("/mou", SIGNING), ("/withdraw", {"name": ["Jane"], "confirm": ["y"]})):
+        fields = {name: valid[0] for name, valid in form.items()} | data
+        _no_server_error(stranger.post(f"/head/{quoted}{page}", data=fields))
+    assert _signing_state() == before
+
+
+SIGNING = {
+    "signed_name": ["Jane Smith", " Jane\tSmith "],
+    "signed_role": ["Headteacher", "Executive headteacher"],
+    "agree": ["y"],
+    "version": ["1"],
+}
+
+
+def _assert_signatures_acceptable():
+    db.session.rollback()
+    for signature in db.session.scalars(db.select(Signature)):
+        _assert_plain(signature.signed_name, 120, one_line=True)
+        _assert_plain(signature.signed_role, 120, one_line=True)
+        assert signature.signed_name and signature.signed_role
+        assert signature.mou.version == 1
+
+
+@settings(HOSTILE, max_examples=40)
+@given(target=st.integers(0, 3), bad=hostile, extra=unknown_fields)
+@example(target=2, bad="Jane\x00 Smith\x0b", extra={})  # 'signed_name'
+@example(target=3, bad="Head\x00teacher", extra={})  # 'signed_role'
+@example(target=0, bad="1e308", extra={})  # 'agree'
+@example(target=1, bad="\u0661", extra={})  # 'version'
+def test_the_signing_form(public, head_token, target, bad, extra):
+    app, _hub = public
+    head = app.test_client()
+    form = one_field_hostile(SIGNING, target, bad, extra)
+    response = head.post(f"/head/{head_token}/mou", data=form)
+    _no_server_error(response)
+    assert response.status_code in (303, 409, 422)
+    for page in HEAD_PAGES:
+        _no_server_error(head.get(f"/head/{head_token}{page}"))
+    _assert_signatures_acceptable()
+
+
+@settings(HOSTILE, max_examples=20)
+@given(target=st.integers(0, 1), bad=hostile, extra=unknown_fields)
+@example(target=1, bad="Jane\x00 Smith", extra={})  # 'name'
+def test_the_withdrawal_form(public, target, bad, extra):
+    app, hub = public
+    token = _head_link(hub, f"School {secrets.token_hex(4)}", None)
+    head = app.test_client()
+    form = one_field_hostile({"confirm": ["y"], "name": ["Jane Smith"]}, target, bad, extra)
+    response = head.post(f"/head/{token}/withdraw", data=form)
+    _no_server_error(response)
+    assert response.status_code in (303, 409, 422)
+    _no_server_error(head.get(f"/head/{token}"))
+    db.session.rollback()
+    for change in db.session.scalars(db.select(StatusChange)):
+        _assert_plain(change.note, 200, one_line=True)
+
+
+@pytest.fixture
+def protected_head(make_app):
+    """With CSRF on: a head who opened their link's signing and withdrawal pages."""
+    app = make_app(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        load_reference_data()
+        token = _head_link(make_hub("Leeds English Hub", "english-hub"), "Hill Primary", "100001")
+    client = app.test_client()
+    for page in ("/mou", "/withdraw"):
+        assert client.get(f"/head/{token}{page}").status_code == 200
+    with app.app_context():
+        yield client, token
+
+
+@HOSTILE
+@given(page=st.sampled_from(["/mou", "/withdraw"]), data=st.data())
+def test_a_heads_forms_change_nothing_without_a_valid_csrf_token(protected_head, page, data):
+    client, token = protected_head
+    form = {name: valid[0] for name, valid in SIGNING.items()} | {"name": "J", "confirm": "y"}
+    form |= data.draw(unknown_fields)
+    csrf = data.draw(st.one_of(st.none(), scalar))
+    if csrf is not None:
+        form["csrf_token"] = csrf
+    before = _signing_state()
+    response = client.post(f"/head/{token}{page}", data=form)
+    assert response.status_code == 400
+    assert "This form could not be sent" in response.text
+    assert _signing_state() == before
+
+
 # --- With CSRF protection on, no valid token means no change ---------------------------------
 
 
@@ -489,3 +729,20 @@ def test_no_change_without_a_valid_csrf_token(protected, data):
     assert response.status_code == 400
     assert "This form could not be sent" in response.text
     assert _snapshot() == before
+
+
+@settings(HOSTILE, max_examples=30)
+@given(token=scalar)
+@example(token="no\x00such")
+@example(token="../../admin")
+def test_a_school_link_a_personal_link_and_a_qr_code_with_any_token(public, needs, token):
+    """A made-up token opens nothing and makes nothing, whatever it holds."""
+    app, _hub = public
+    stranger = app.test_client()
+    responses = db.session.scalar(db.select(db.func.count(Response.id)))
+    quoted = quote(token, safe="")
+    for path in ("school", "p"):
+        _no_server_error(stranger.get(f"/s/{needs.code}/{path}/{quoted}"))
+    _no_server_error(stranger.get(f"/s/{needs.code}/school/{quoted}/qr.png"))
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == responses

@@ -26,8 +26,10 @@ from hubsurvey.models import (
     Activity,
     Answer,
     AuditEntry,
+    Contact,
     Hub,
     HubType,
+    Message,
     NeedArea,
     Partnership,
     Question,
@@ -36,6 +38,7 @@ from hubsurvey.models import (
     SchoolLink,
     Section,
     ShareLink,
+    StatusChange,
     Survey,
     User,
 )
@@ -52,7 +55,7 @@ from hubsurvey.vocabulary import (
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Public forms (answering a survey, signing in and out, one-time links) have their own tests.
-PUBLIC_BLUEPRINTS = {"respond", "health", "static"}
+PUBLIC_BLUEPRINTS = {"respond", "health", "static", "contact_page", "heads"}
 PUBLIC_AUTH = {"auth.sign_in", "auth.sign_out", "auth.setup", "auth.set_password"}
 
 # Form fields that name a record by id, and the record each names (see records.hub_records).
@@ -214,6 +217,14 @@ ACTIVITY = Form(
         "feedback": OneOf("0", str(v["feedback_id"])),
     }
 )
+CONTACT = Form(
+    fields=lambda v: {
+        "name": OneOf("Ann Head", "Ünïcode Name"),
+        "role": OneOf("Headteacher", ""),
+        "email": OneOf("head@school.example", ""),
+        "phone": OneOf("", "0113 496 0000", "+44 (0)113 496-0000"),
+    }
+)
 NOTHING = Form(fields=lambda v: {}, examples=4)
 ADMIN_NOTHING = Form(admin=True, fields=lambda v: {}, examples=4)
 # The privacy pages' forms: a search, then responses chosen from what it found.
@@ -308,6 +319,19 @@ STAFF_FORMS: dict[str, Form] = {
     "/hubs/<hub_slug>/schools/new": SCHOOL,
     "/hubs/<hub_slug>/schools/<int:school_id>": SCHOOL,
     "/hubs/<hub_slug>/schools/<int:school_id>/remove": NOTHING,
+    "/hubs/<hub_slug>/schools/<int:school_id>/contacts/<any(head, main):kind>": CONTACT,
+    "/hubs/<hub_slug>/schools/<int:school_id>/contacts/<any(head, main):kind>/remove": NOTHING,
+    "/hubs/<hub_slug>/mou/edit": Form(
+        fields=lambda v: {
+            "hub_offers": "Network meetings each term.\n\n- Training for teachers",
+            "school_commits": "- Release time for staff",
+            "based_on": OneOf("1", ""),
+        }
+    ),
+    "/hubs/<hub_slug>/mou/send": NOTHING,
+    "/hubs/<hub_slug>/schools/<int:school_id>/mou/send": NOTHING,
+    "/hubs/<hub_slug>/schools/<int:school_id>/head-view/send": NOTHING,
+    "/hubs/<hub_slug>/schools/<int:school_id>/head-links/<int:head_link_id>/revoke": NOTHING,
     "/hubs/<hub_slug>/schools/import": Form(fields=lambda v: {"file": SCHOOLS_CSV}, upload="file"),
     "/hubs/<hub_slug>/schools/import/confirm": Form(fields=lambda v: {"text": SCHOOLS_CSV}),
     "/hubs/<hub_slug>/privacy/": Form(examples=10, fields=lambda v: {"term": "Ann"}),
@@ -340,6 +364,48 @@ STAFF_FORMS: dict[str, Form] = {
         values=lambda v: {"survey_id": v["named_survey_id"]},
     ),
     "/hubs/<hub_slug>/surveys/<int:survey_id>/waves/next": NOTHING,
+    "/hubs/<hub_slug>/surveys/<int:survey_id>/invite": Form(
+        fields=lambda v: {
+            "schools": str(v["school_id"]),
+            "to": OneOf("main", "head", "both"),
+            "subject": "{survey}: please answer",
+            "body": "Dear {name}, {link}",
+            "action": OneOf("send", "preview"),
+        },
+        values=lambda v: {"survey_id": v["named_survey_id"]},
+    ),
+    "/hubs/<hub_slug>/surveys/<int:survey_id>/remind": Form(
+        fields=lambda v: {
+            "below": OneOf("5", "1"),
+            "when": OneOf("now", "later"),
+            "send_on": (date.today() + timedelta(days=2)).isoformat(),
+            "to": OneOf("main", "both"),
+            "subject": "Reminder: {survey}",
+            "body": "Dear {name}, {link}",
+            "action": OneOf("send", "preview"),
+        },
+        values=lambda v: {"survey_id": v["named_survey_id"]},
+    ),
+    "/hubs/<hub_slug>/surveys/<int:survey_id>/people": Form(
+        fields=lambda v: {"people": OneOf("Jo Bloggs, jo@school.example", "ann@school.example")},
+        values=lambda v: {"survey_id": v["named_survey_id"]},
+    ),
+    "/hubs/<hub_slug>/surveys/<int:survey_id>/people/remind": Form(
+        fields=lambda v: {},
+        values=lambda v: {"survey_id": v["named_survey_id"]},
+    ),
+    "/hubs/<hub_slug>/surveys/<int:survey_id>/reminders/automatic": Form(
+        fields=lambda v: {
+            "remind_days": OneOf("7, 2", ""),
+            "remind_below": "5",
+            "remind_gap_days": "3",
+        },
+        values=lambda v: {"survey_id": v["named_survey_id"]},
+    ),
+    "/hubs/<hub_slug>/surveys/<int:survey_id>/reminders/<int:reminder_id>/cancel": Form(
+        fields=lambda v: {},
+        values=lambda v: {"survey_id": v["named_survey_id"]},
+    ),
     "/hubs/<hub_slug>/surveys/<int:survey_id>/school-links": NOTHING,
     "/hubs/<hub_slug>/surveys/<int:survey_id>/review/<int:response_id>/"
     "<any(exclude, restore):action>": Form(
@@ -373,6 +439,9 @@ STAFF_FORMS: dict[str, Form] = {
         }
     ),
     "/hubs/<hub_slug>/sharing/viewers/<int:viewer_id>/revoke": NOTHING,
+    "/hubs/<hub_slug>/outbox/<int:message_id>/try-again": NOTHING,
+    "/hubs/<hub_slug>/outbox/<int:message_id>/sent": NOTHING,
+    "/hubs/<hub_slug>/outbox/send-waiting": NOTHING,
 }
 
 
@@ -554,6 +623,21 @@ def assert_rows_obey_the_forms() -> None:
         assert activity.survey.hub_id == activity.hub_id, f"{what} uses another hub's survey"
         assert all(s.hub_id == activity.hub_id for s in activity.schools), what
         assert set(activity.need_areas) <= set(activity.hub.hub_type.need_areas), what
+    for contact in db.session.scalars(select(Contact).options(selectinload(Contact.school))):
+        what = f"contact {contact.id}"
+        for value, limit, name in (
+            (contact.name, 120, "name"),
+            (contact.role, 120, "role"),
+            (contact.email, 254, "email"),
+            (contact.phone, 40, "phone"),
+        ):
+            _text(value, limit, f"{what} {name}")
+            assert value == " ".join(value.split()), f"{what} {name} is not on one line"
+        assert contact.email == "" or EMAIL.match(contact.email), what
+        assert contact.phone == "" or re.fullmatch(r"[0-9 +()-]*[0-9][0-9 +()-]*", contact.phone)
+        assert contact.school.hub_id == contact.hub_id, what
+    for change in db.session.scalars(select(StatusChange)):
+        assert change.status in PARTNER_STATUSES
     for link in db.session.scalars(select(ShareLink)):
         _text(link.label, 120, f"share link {link.id} label", required=True)
         assert link.label == link.label.strip() and link.expires_at > link.created_at
@@ -684,7 +768,7 @@ def _hub_rows(hub_id: int) -> list[tuple]:
     """Hub B's records, as rows: what staff of hub A must never change."""
     db.session.expire_all()
     rows = [_row(db.session.get(Hub, hub_id))]
-    for model in (School, Partnership, Activity):
+    for model in (School, Partnership, Activity, Contact, StatusChange, Message):
         for record in db.session.scalars(select(model).where(model.hub_id == hub_id)):
             rows.append(_row(record))
             if isinstance(record, Activity):

@@ -1,10 +1,15 @@
 """The wall between hubs: staff of one hub never reach another hub's data."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from factories import make_hub, make_school, make_user, sign_in
 
 from hubsurvey.activities.services import save_activity
+from hubsurvey.extensions import db
+from hubsurvey.heads.services import sign
+from hubsurvey.models import Reminder, utcnow
+from hubsurvey.mou.services import new_head_link, save_mou
+from hubsurvey.outbox.services import queue
 from hubsurvey.respond.services import start as start_response
 from hubsurvey.sharing import services as sharing
 from hubsurvey.surveys.services import create_survey
@@ -25,12 +30,28 @@ def _their_values(theirs) -> dict:
     )
     link, _token = sharing.create_link(theirs, "Board meeting", 30, by=None)
     viewer = make_user("board@south.example", role="viewer", hubs=[theirs])
+    reminder = Reminder(survey_id=survey.id, send_on=date(2027, 1, 12), below=5)
+    db.session.add(reminder)
+    message = queue(
+        theirs, kind="invitation", key="k", to_email="a@south.example", subject="S", body="B"
+    )
+    message.state = "failed"
+    db.session.commit()
+    school = make_school(theirs)
+    # Their memorandum, signed through their head's link.
+    save_mou(theirs, "South Hub offers training.", "- Release time", None, None)
+    head_link, _head_token = new_head_link(school, None, utcnow())
+    signature = sign(head_link, 1, "Sam South", "Headteacher", "")
     return {
+        "reminder_id": reminder.id,
+        "message_id": message.id,
         "activity_id": activity.id,
         "link_id": link.id,
         "viewer_id": viewer.id,
         "hub_slug": theirs.slug,
-        "school_id": make_school(theirs).id,
+        "school_id": school.id,
+        "head_link_id": head_link.id,
+        "signature_id": signature.id,
         "survey_id": survey.id,
         "section_id": section.id,
         "question_id": section.questions[0].id,
@@ -40,6 +61,7 @@ def _their_values(theirs) -> dict:
         "fmt": "csv",
         "response_id": start_response(survey).id,
         "action": "exclude",
+        "kind": "head",
     }
 
 
@@ -86,7 +108,18 @@ def test_routes_that_name_a_record_are_scoped_to_a_hub_or_admin_only(app):
         "auth.set_password",
         "respond.school_link",
         "respond.school_link_qr",
+        "respond.personal_link",
         "shared.report",
+        # A school contact's own page: the link's signature is its key (contacts/links.py).
+        "contact_page.show",
+        "contact_page.stop_email",
+        "contact_page.email_again",
+        # A headteacher's private link: only its hash is stored (mou/services.py).
+        "heads.home",
+        "heads.mou",
+        "heads.signed",
+        "heads.withdraw",
+        "heads.school",
     }
     # The signed-in person's own records only: anyone else's id is a 404.
     own = {"auth.end_session"}

@@ -5,6 +5,7 @@ Every page is found from the app's URL map and parsed with the standard library'
 a new page fails test_every_page_writes_sound_markup until this file can fill its URL."""
 
 import io
+import re
 import weakref
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -17,7 +18,9 @@ from sqlalchemy import select
 from hubsurvey.admin.services import load_reference_data, save_hub
 from hubsurvey.auth.services import issue_link
 from hubsurvey.extensions import db
-from hubsurvey.models import Activity, HubType, SchoolLink, Survey, User
+from hubsurvey.invitations.people import Person
+from hubsurvey.invitations.people import invite as invite_people
+from hubsurvey.models import Activity, HubType, Message, SchoolLink, Survey, User
 from hubsurvey.sharing.services import LINK_DAYS, create_link
 from hubsurvey.surveys.services import create_survey, make_school_links, set_status
 from hubsurvey.vocabulary import QUESTION_KINDS
@@ -212,6 +215,7 @@ def _world(app, pages: Pages) -> dict:
     ).first()
     head = app.test_client()
     pages.check(head, "GET", f"/s/{outcomes.code}/school/{school_link.token}", expect=(302,))
+    pages.check(head, "GET", f"/s/{outcomes.code}/school/{school_link.token}/qr.png")
     _walk(pages, head, outcomes, f"/s/{outcomes.code}/1", None)
     # A named survey's questions about the person.
     pages.check(public, "GET", f"/s/{named.code}")
@@ -219,6 +223,12 @@ def _world(app, pages: Pages) -> dict:
     pages.check(public, "GET", f"/s/{named.code}/about-you")
     pages.check(public, "POST", f"/s/{named.code}/about-you", data={}, expect=(422,))
     pages.check(public, "GET", "/s/NOSUCHCODE", expect=(404,))
+    # A person invited by name, through their own link.
+    with app.test_request_context(base_url="http://localhost"):
+        invite_people(named, [Person("Ann Invited", "ann@school.example")], None)
+    body = db.session.scalar(select(Message.body).where(Message.kind == "personal"))
+    personal = re.search(r"http://localhost(/s/\S+/p/\S+)", body).group(1)
+    pages.check(app.test_client(), "GET", personal, expect=(302,))
 
     pages.check(public, "GET", "/sign-in")
     pages.check(public, "POST", "/sign-in", data={}, expect=(422,))
@@ -263,7 +273,11 @@ def _fillings(app, rule, values: dict) -> list[tuple[dict, dict]]:
         "school_id": [values["school_id"]],
         "area_id": [values["area_id"], values["mine_area_id"]],
         "user_id": [values["user_id"], values["staff"].id, values["admin"].id],
-        "token": [values["share_token"]],
+        "message_id": [values["message_id"]],
+        "token": [values["share_token"], values["token"]],  # the board's; a head's
+        "signature_id": [values["signature_id"]],
+        "public_id": [values["public_id"]],
+        "signature": [values["signature"]],
     }
     for name in sorted(arguments - {"survey_id", "section_id", "question_id"}):
         converter = rule._converters[name]

@@ -264,9 +264,13 @@ def test_hub_files_have_typed_cells_and_an_about_sheet(client, hub, lead):
     assert [c.value for c in sheet[1]] == [
         "School", "URN", "Phase", "Local authority", "Trust", "Status",
         "Status updated (UK time)",
+        "Headteacher", "Headteacher: role", "Headteacher: email", "Headteacher: phone",
+        "Headteacher: stopped the hub's email",
+        "Main contact", "Main contact: role", "Main contact: email", "Main contact: phone",
+        "Main contact: stopped the hub's email",
     ]  # fmt: skip
     assert sheet["G2"].is_date and sheet["G2"].number_format == "d mmm yyyy hh:mm"
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:G2"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:Q2"
     about = _about(book)
     assert about["Hub"] == "Leeds English Hub"
     assert about["Small groups"] == "No figures from answers are in this file."

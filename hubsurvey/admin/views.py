@@ -11,10 +11,17 @@ from hubsurvey.admin.forms import (
     NewUserForm,
 )
 from hubsurvey.audit.services import record
-from hubsurvey.auth.services import AccountError, account_words, create_user, issue_link
+from hubsurvey.auth.services import (
+    AccountError,
+    account_words,
+    create_user,
+    find_link,
+    issue_link,
+)
 from hubsurvey.extensions import db
 from hubsurvey.forms import choices
 from hubsurvey.models import Hub, HubType, NeedArea, User
+from hubsurvey.outbox import services as outbox
 from hubsurvey.retention import services as retention
 from hubsurvey.worker import HEARTBEAT, last_run
 
@@ -113,7 +120,7 @@ def new_user():
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            return _show_password_link(user)
+            return _show_password_link(user, new=True)
     status = 422 if form.errors else 200
     return render_template("admin/user_new.html", form=form), status
 
@@ -143,11 +150,22 @@ def password_link(user_id: int):
     return _show_password_link(user)
 
 
-def _show_password_link(user: User):
+def _show_password_link(user: User, new: bool = False):
     days = current_app.config["PASSWORD_LINK_DAYS"]
     token = issue_link("password", timedelta(days=days), user)
     link = url_for("auth.set_password", token=token, _external=True)
-    return render_template("admin/password_link.html", user=user, link=link, days=days)
+    # Emailed too when a mail server is set up; shown either way, for another way to send it.
+    why = (
+        "An administrator has made you an account on hubsurvey, where school hubs ask "
+        "teachers what training they need."
+        if new
+        else "An administrator has made you a new link to set your hubsurvey password. "
+        "Any earlier link no longer works."
+    )
+    emailed = outbox.email_password_link(user, link, find_link(token, "password").id, days, why=why)
+    return render_template(
+        "admin/password_link.html", user=user, link=link, days=days, emailed=emailed
+    )
 
 
 def _chosen_hubs(ids: list[int]) -> list[Hub]:

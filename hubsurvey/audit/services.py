@@ -55,6 +55,7 @@ ACTIONS = {
     "mou-withdrawn": "A school withdrew from the memorandum of understanding",
     "status-changed": "Changed a school's status",
     "head-link-revoked": "Withdrew a head's link",
+    "head-view-sent": "Sent a head their school's view",
     "head-view-opened": "A head opened their school's view",
 }
 PAGE_SIZE = 50

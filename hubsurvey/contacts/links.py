@@ -34,6 +34,7 @@ def contact_url(contact: Contact) -> str:
 
 def find_contact(public_id: str, signature: str) -> Contact | None:
     """The contact a link names, or None for a link that was not made here."""
-    if not hmac.compare_digest(_signature(public_id), signature):
+    # As bytes: compare_digest refuses str holding anything but ASCII, and links get mangled.
+    if not hmac.compare_digest(_signature(public_id).encode(), signature.encode()):
         return None
     return db.session.scalar(db.select(Contact).where(Contact.public_id == public_id))

@@ -10,11 +10,26 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from hubsurvey.contacts.services import (
+    HEAD_ROLE,
+    NAME_LIMIT,
+    ROLE_LIMIT,
+    ContactDetails,
+    hub_contacts,
+    one_line,
+    valid_phone,
+)
 from hubsurvey.hubs import services
 from hubsurvey.hubs.register import key, read_phase
-from hubsurvey.hubs.services import SchoolDetails, SchoolError, SchoolUpdate, clean_urn
+from hubsurvey.hubs.services import (
+    NewPartner,
+    SchoolDetails,
+    SchoolError,
+    SchoolUpdate,
+    clean_urn,
+)
 from hubsurvey.inputs import clean_text
-from hubsurvey.models import Hub, Partnership
+from hubsurvey.models import Hub, Partnership, User
 from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
 
 MAX_BYTES = 1024 * 1024
@@ -35,6 +50,12 @@ HEADINGS = {
     "open_status": {"establishmentstatus", "establishmentstatusname"},
     "low_age": {"statutorylowage"},
     "high_age": {"statutoryhighage"},
+    # The register's headteacher and school phone number: kept as the school's head contact.
+    "head_title": {"headtitle", "headtitlename"},
+    "head_first_name": {"headfirstname"},
+    "head_last_name": {"headlastname"},
+    "head_role": {"headpreferredjobtitle"},
+    "phone": {"telephonenum", "telephone", "phone"},
 }
 # A heading for each column that the check recognises again, for the text sent back.
 COLUMN_HEADINGS = {
@@ -49,6 +70,11 @@ COLUMN_HEADINGS = {
     "open_status": "EstablishmentStatus (name)",
     "low_age": "StatutoryLowAge",
     "high_age": "StatutoryHighAge",
+    "head_title": "HeadTitle (name)",
+    "head_first_name": "HeadFirstName",
+    "head_last_name": "HeadLastName",
+    "head_role": "HeadPreferredJobTitle",
+    "phone": "TelephoneNum",
 }
 STATUS_WORDS = {
     **{key(value): value for value in PARTNER_STATUSES},
@@ -62,7 +88,11 @@ FIELD_LABELS = {
     "local_authority": "Local authority",
     "trust": "Trust",
     "status": "Status",
+    "head_name": "Headteacher",
+    "head_phone": "Phone",
 }
+# What the register writes where it has no value.
+NOT_GIVEN = "notapplicable"
 
 
 @dataclass
@@ -90,6 +120,8 @@ class ImportRow:
     line: int
     raw: dict[str, str] = field(default_factory=dict)
     details: SchoolDetails | None = None
+    # The school's head and phone number, when the file gives either.
+    head: ContactDetails | None = None
     # As the file gives it; None when it gives none, so a school's status is never reset.
     status: str | None = None
     phase_from: str = ""
@@ -313,26 +345,27 @@ def _columns_we_read(columns: dict[str, int], rows: list[ImportRow]) -> str:
 
 
 def import_checked(
-    hub: Hub, check: ImportCheck, update_lines: list[int], closed_lines: list[int]
+    hub: Hub,
+    check: ImportCheck,
+    update_lines: list[int],
+    closed_lines: list[int],
+    by: User | None = None,
 ) -> ImportResult:
-    """Write what the lead confirmed, in one transaction: the new schools, the changes they
-    ticked and the closed schools they chose. Raises NotOffered for a line the check did not
-    offer, and SchoolError, having written nothing, if a school was added meanwhile."""
+    """Write what the lead (`by`) confirmed, in one transaction: the new schools with their
+    heads, the changes they ticked and the closed schools they chose. Raises NotOffered for a
+    line the check did not offer, and SchoolError, having written nothing, if a school was
+    added meanwhile."""
     updates = {row.line: row for row in check.update_rows}
     closed = {row.line: row for row in check.closed_new_rows}
     if not set(update_lines) <= set(updates) or not set(closed_lines) <= set(closed):
         raise NotOffered
     chosen_closed = [closed[line] for line in closed_lines]
-    new = [(row.details, row.status or "invited") for row in check.new_rows + chosen_closed]
-    changes = [
-        SchoolUpdate(
-            partnership=updates[line].existing,
-            fields={c.field: c.new for c in updates[line].changes if c.field != "status"},
-            status=next((c.new for c in updates[line].changes if c.field == "status"), None),
-        )
-        for line in sorted(set(update_lines))
+    new = [
+        NewPartner(row.details, row.status or "invited", row.head)
+        for row in check.new_rows + chosen_closed
     ]
-    services.import_partners(hub, new, changes)
+    changes = [_update(updates[line]) for line in sorted(set(update_lines))]
+    services.import_partners(hub, new, changes, by)
     return ImportResult(
         added=len(new),
         updated=len(changes),
@@ -340,6 +373,18 @@ def import_checked(
         closed_left_out=len(check.closed_new_rows) - len(chosen_closed),
         problems=len(check.problem_rows),
     )
+
+
+def _update(row: ImportRow) -> SchoolUpdate:
+    update = SchoolUpdate(partnership=row.existing)
+    for change in row.changes:
+        if change.field == "status":
+            update.status = change.new
+        elif change.field.startswith("head_"):
+            update.head[change.field.removeprefix("head_")] = change.new
+        else:
+            update.fields[change.field] = change.new
+    return update
 
 
 class NotOffered(ValueError):
@@ -371,6 +416,8 @@ class _RowChecker:
         partners = services.partner_schools(hub)
         self.by_urn = {p.school.urn: p for p in partners if p.school.urn}
         self.by_name = {_name_key(p.school.name): p for p in partners}
+        contacts = hub_contacts(hub.id)
+        self.heads = {school_id: c for (school_id, kind), c in contacts.items() if kind == "head"}
         self.seen: dict[str, int] = {}  # a URN or name in the file, and its first line
         self.claimed: dict[int, int] = {}  # a school of the hub, and the line matching it
 
@@ -419,6 +466,7 @@ class _RowChecker:
             row.notes.append("Not open yet: proposed to open")
         if row.errors or phase is None:
             return
+        row.head = _head(row)
         row.details = SchoolDetails(
             name=name,
             urn=urn,
@@ -480,6 +528,7 @@ class _RowChecker:
                 row.changes.append(Change(name, old, value))
         if row.status and row.status != match.status:
             row.changes.append(Change("status", match.status, row.status))
+        self._head_changes(row, match)
         renamed = self.by_name.get(_name_key(details.name))
         if renamed is not None and renamed is not match:
             row.changes.clear()
@@ -487,3 +536,43 @@ class _RowChecker:
                 f"It would be renamed {details.name}, but another of this hub's schools "
                 f"(URN {renamed.school.urn or 'not given'}) has that name"
             )
+
+    def _head_changes(self, row: ImportRow, match: Partnership) -> None:
+        """The head's name or the phone number, where the file gives a new one. A blank keeps
+        what the hub recorded, and the email address hub staff typed is never touched."""
+        if row.head is None:
+            return
+        head = self.heads.get(match.school_id)
+        old_name, old_phone = (head.name, head.phone) if head else ("", "")
+        if row.head.name and _name_key(row.head.name) != _name_key(old_name):
+            row.changes.append(Change("head_name", old_name, row.head.name))
+            if head is not None and head.email:
+                row.notes.append(
+                    f"A new head: check that {head.email} is still theirs on the school's page"
+                )
+        if row.head.phone and row.head.phone != old_phone:
+            row.changes.append(Change("head_phone", old_phone, row.head.phone))
+
+
+def _head(row: ImportRow) -> ContactDetails | None:
+    """The head the register names (title, first and last names, role) and the school's phone
+    number; None when it gives neither. What cannot be kept is left out with a note."""
+    raw = row.raw
+    parts = [one_line(raw.get(column)) for column in ("head_title", "head_first_name")]
+    parts.append(one_line(raw.get("head_last_name")))
+    name = " ".join(part for part in parts if part and key(part) != NOT_GIVEN)
+    if len(name) > NAME_LIMIT:
+        row.notes.append(f"The head's name is over {NAME_LIMIT} characters, so it is left out")
+        name = ""
+    role = one_line(raw.get("head_role"))
+    if key(role) == NOT_GIVEN or len(role) > ROLE_LIMIT:
+        role = ""
+    phone = one_line(raw.get("phone"))
+    if phone and not valid_phone(phone):
+        row.notes.append(
+            f"The phone number '{phone[:40]}' is not one we can keep, so it is left out"
+        )
+        phone = ""
+    if not name and not phone:
+        return None
+    return ContactDetails(name=name, role=role or HEAD_ROLE, phone=phone)

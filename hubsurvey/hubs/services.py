@@ -5,9 +5,19 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
+from hubsurvey.audit.services import record
+from hubsurvey.contacts.services import (
+    HEAD_ROLE,
+    ContactDetails,
+    find_contact,
+    new_contact,
+    school_words,
+    stage_contact,
+)
 from hubsurvey.extensions import db
-from hubsurvey.models import Hub, Partnership, School
+from hubsurvey.models import Hub, Partnership, School, StatusChange, User
 from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
 
 # 0-9 only: Python's \d also matches other scripts' digits, such as Arabic-Indic ones.
@@ -103,21 +113,75 @@ def check_new_partner(hub: Hub, details: SchoolDetails) -> None:
         raise SchoolError("name", f"{details.name} is already one of this hub's schools")
 
 
-def add_partner(hub: Hub, details: SchoolDetails, status: str = "invited") -> Partnership:
-    """Add a school to the hub's partners, as a record of this hub's own."""
-    partnership = _stage_partner(hub, details, status)
+def add_partner(
+    hub: Hub, details: SchoolDetails, status: str = "invited", by: User | None = None
+) -> Partnership:
+    """Add a school to the hub's partners, as a record of this hub's own, with its first
+    status in its history (set by `by`)."""
+    partnership = _stage_partner(hub, details, status, by)
     db.session.commit()
     return partnership
 
 
-def _stage_partner(hub: Hub, details: SchoolDetails, status: str) -> Partnership:
+def _stage_partner(hub: Hub, details: SchoolDetails, status: str, by: User | None) -> Partnership:
     check_new_partner(hub, details)
     school = School(hub=hub, **vars(details))
     db.session.add(school)
     partnership = Partnership(hub=hub, school=school, status=status)
     db.session.add(partnership)
     db.session.flush()
+    note_status(partnership, by)
     return partnership
+
+
+def note_status(partnership: Partnership, by: User | None = None, note: str = "") -> StatusChange:
+    """Add the partnership's status, as it now is, to its history, in the caller's
+    transaction. `by` is who set it: None when the head did (say how in `note`) or a command."""
+    change = StatusChange(
+        hub_id=partnership.hub_id,
+        school_id=partnership.school_id,
+        status=partnership.status,
+        changed_by=by,
+        note=note[:200],
+    )
+    db.session.add(change)
+    return change
+
+
+def change_status(
+    partnership: Partnership, status: str, by: User | None = None, note: str = ""
+) -> bool:
+    """Set the partnership's status, kept in its history (with `note`: who, when `by` is
+    None) and the audit log when it changes. In the caller's transaction; returns whether it
+    changed."""
+    old = partnership.status
+    if status == old:
+        return False
+    partnership.status = status
+    note_status(partnership, by, note)
+    record(
+        "status-changed",
+        hub=partnership.hub,
+        target=school_words(partnership.school),
+        detail=f"{PARTNER_STATUSES.get(old, old)} → {PARTNER_STATUSES.get(status, status)}",
+        user=by,
+    )
+    return True
+
+
+def status_history(partnership: Partnership) -> list[StatusChange]:
+    """The school's statuses in this hub, newest first, with who set each."""
+    return list(
+        db.session.scalars(
+            db.select(StatusChange)
+            .where(
+                StatusChange.hub_id == partnership.hub_id,
+                StatusChange.school_id == partnership.school_id,
+            )
+            .options(selectinload(StatusChange.changed_by))
+            .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
+        )
+    )
 
 
 @dataclass
@@ -127,28 +191,62 @@ class SchoolUpdate:
     partnership: Partnership
     fields: dict[str, str | None] = field(default_factory=dict)
     status: str | None = None
+    # New values of its head's details ('name', 'phone'), as the register gives them.
+    head: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class NewPartner:
+    """A school to add, with its status and, when the file names one, its head."""
+
+    details: SchoolDetails
+    status: str = "invited"
+    head: ContactDetails | None = None
 
 
 def import_partners(
-    hub: Hub, new: list[tuple[SchoolDetails, str]], updates: list[SchoolUpdate]
+    hub: Hub, new: list[NewPartner], updates: list[SchoolUpdate], by: User | None = None
 ) -> None:
     """Update some of the hub's schools and add others, in one transaction: all of it, or none.
     The caller has checked them against the hub's schools (imports.check_file) just before;
     should a school with one of the URNs be added meanwhile, the database refuses it, and this
     raises SchoolError having written nothing."""
-    for update in updates:
-        for name, value in update.fields.items():
-            setattr(update.partnership.school, name, value)
-        if update.status:
-            update.partnership.status = update.status
-    for details, status in new:
-        school = School(hub=hub, **vars(details))
-        db.session.add_all([school, Partnership(hub=hub, school=school, status=status)])
     try:
+        for update in updates:
+            for name, value in update.fields.items():
+                setattr(update.partnership.school, name, value)
+            if update.status:
+                change_status(update.partnership, update.status, by)
+            if update.head:
+                _update_head(update.partnership.school, update.head)
+        added = []
+        for partner in new:
+            school = School(hub=hub, **vars(partner.details))
+            partnership = Partnership(hub=hub, school=school, status=partner.status)
+            db.session.add_all([school, partnership])
+            added.append((partnership, partner.head))
+        db.session.flush()
+        for partnership, head in added:
+            note_status(partnership, by)
+            if head is not None:
+                new_contact(partnership.school, "head", head)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
         raise SchoolError("urn", "Another of this hub's schools has one of these URNs") from error
+
+
+def _update_head(school: School, changes: dict[str, str]) -> None:
+    """Change the head's name or phone as the register gives them, keeping what hub staff
+    typed that it does not give (the email address above all)."""
+    head = find_contact(school, "head")
+    if head is None:
+        details = ContactDetails(name="", role=HEAD_ROLE)
+    else:
+        details = ContactDetails(name=head.name, role=head.role, email=head.email, phone=head.phone)
+    for name, value in changes.items():
+        setattr(details, name, value)
+    stage_contact(school, "head", details)
 
 
 def phases_served(hub: Hub) -> list[str]:
@@ -181,8 +279,10 @@ def serves_words(hub: Hub) -> str:
     return f"{', '.join(phases[:-1])} and {phases[-1]} schools"
 
 
-def update_partner(partnership: Partnership, details: SchoolDetails | None, status: str) -> None:
-    """Change a partner school's status, and its details when given."""
+def update_partner(
+    partnership: Partnership, details: SchoolDetails | None, status: str, by: User | None = None
+) -> None:
+    """Change a partner school's status (kept in its history), and its details when given."""
     school = partnership.school
     if details is not None:
         if details.urn and details.urn != school.urn:
@@ -191,7 +291,7 @@ def update_partner(partnership: Partnership, details: SchoolDetails | None, stat
                 raise SchoolError("urn", f"URN {details.urn} belongs to {other.name}")
         for name, value in vars(details).items():
             setattr(school, name, value)
-    partnership.status = status
+    change_status(partnership, status, by)
     db.session.commit()
 
 

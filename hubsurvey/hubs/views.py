@@ -1,12 +1,15 @@
 from flask import Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
+from hubsurvey.contacts.services import school_contacts
 from hubsurvey.extensions import db
 from hubsurvey.hubs import bp, imports, services
 from hubsurvey.hubs.forms import ConfirmImportForm, ImportForm, SchoolForm
 from hubsurvey.models import Hub
+from hubsurvey.mou.services import school_mou
 from hubsurvey.reports.feedback import comments
 from hubsurvey.reports.planning import needs_and_activities, open_surveys
+from hubsurvey.vocabulary import CONTACT_KINDS
 
 
 @bp.get("/")
@@ -41,7 +44,7 @@ def new_school():
     if form.validate_on_submit():
         try:
             details = _details(form)
-            partnership = services.add_partner(g.hub, details, form.status.data)
+            partnership = services.add_partner(g.hub, details, form.status.data, by=_me())
         except services.SchoolError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
@@ -59,15 +62,23 @@ def school(school_id: int):
     _phase_hint(form)
     if form.validate_on_submit():
         try:
-            services.update_partner(partnership, _details(form), form.status.data)
+            services.update_partner(partnership, _details(form), form.status.data, by=_me())
         except services.SchoolError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
             flash(f"Saved {partnership.school.name}.")
             return redirect(url_for("hubs.hub"), 303)
-    return render_template(
-        "hubs/school.html", form=form, partnership=partnership
-    ), 422 if form.errors else 200
+    page = render_template(
+        "hubs/school.html",
+        form=form,
+        partnership=partnership,
+        school=partnership.school,
+        contacts=school_contacts(partnership.school),
+        contact_kinds=CONTACT_KINDS,
+        history=services.status_history(partnership),
+        mou=school_mou(partnership),
+    )
+    return page, 422 if form.errors else 200
 
 
 @bp.post("/hubs/<hub_slug>/schools/<int:school_id>/remove")
@@ -113,7 +124,7 @@ def confirm_import():
         return _import_page(ImportForm(formdata=None), check, changed=True), 409
     try:
         result = imports.import_checked(
-            g.hub, check, confirm.update.data or [], confirm.closed.data or []
+            g.hub, check, confirm.update.data or [], confirm.closed.data or [], by=_me()
         )
     except imports.NotOffered:
         abort(400)
@@ -149,6 +160,11 @@ def import_template():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=partner-schools-template.csv"},
     )
+
+
+def _me():
+    """The signed-in user, as a row to store (not flask-login's proxy)."""
+    return current_user._get_current_object()
 
 
 def _phase_hint(form: SchoolForm) -> None:

@@ -185,7 +185,8 @@ UTC_NOTE = "Times are UK times (summer time included); the CSV file gives them i
 # Each hub file: what it holds, its small-group rule (None: the feedback rule), and a note.
 HUB_FILES = {
     "partner-schools": (
-        "Partner schools: every school the hub works or has worked with, and its status.",
+        "Partner schools: every school the hub works or has worked with, its status, and its "
+        "headteacher and main contact (personal data: keep the file safe).",
         "No figures from answers are in this file.",
         UTC_NOTE,
     ),

@@ -1,5 +1,6 @@
-"""The hub's own files, beside the response files: partner schools with their statuses,
-activities with their feedback, the feedback summary, and outcome figures per school per wave.
+"""The hub's own files, beside the response files: partner schools with their statuses and
+contacts, activities with their feedback, the feedback summary, and outcome figures per school
+per wave.
 
 Each is a few hundred rows at most, made whole while the request's database session is open.
 Rows start with the CSV headings; `excel` rows hold dates and times as such (UK time), and
@@ -11,8 +12,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import func
 
+from hubsurvey.contacts.services import hub_contacts
 from hubsurvey.extensions import db
-from hubsurvey.models import Hub, Partnership, School, Survey
+from hubsurvey.models import Contact, Hub, Partnership, School, Survey
 from hubsurvey.reports.feedback import RATINGS, Figure, feedback_figures
 from hubsurvey.reports.xlsx import (
     ONE_DECIMAL,
@@ -39,6 +41,18 @@ PARTNER_COLUMNS = [
     Column("trust", "Trust"),
     Column("status", "Status"),
     Column("status_updated_at", "Status updated (UK time)"),
+    # Each of its two contacts (personal data: see docs/exports.md).
+    *(
+        column
+        for kind, words in (("head", "Headteacher"), ("main", "Main contact"))
+        for column in (
+            Column(f"{kind}_name", words),
+            Column(f"{kind}_role", f"{words}: role"),
+            Column(f"{kind}_email", f"{words}: email"),
+            Column(f"{kind}_phone", f"{words}: phone"),
+            Column(f"{kind}_email_stopped", f"{words}: stopped the hub's email"),
+        )
+    ),
 ]
 ACTIVITY_COLUMNS = [
     Column("activity_id", "Activity ID"),
@@ -80,13 +94,15 @@ def headings(columns: Sequence[Column]) -> list[str]:
 
 
 def partner_rows(hub: Hub, excel: bool = False) -> list[list]:
-    """Every school the hub works with or has worked with, A to Z, with its status."""
+    """Every school the hub works with or has worked with, A to Z, with its status and its
+    two contacts."""
     rows = db.session.execute(
         db.select(School, Partnership)
         .join(Partnership, Partnership.school_id == School.id)
         .where(Partnership.hub_id == hub.id)
         .order_by(func.lower(School.name), School.id)
     ).all()
+    contacts = hub_contacts(hub.id)
     table = [headings(PARTNER_COLUMNS)]
     for school, partnership in rows:
         updated = partnership.updated_at
@@ -94,8 +110,18 @@ def partner_rows(hub: Hub, excel: bool = False) -> list[list]:
             school.name, school.urn or "", school.phase_label, school.local_authority,
             school.trust, PARTNER_STATUSES.get(partnership.status, partnership.status),
             uk_time(updated) if excel else updated.isoformat(sep=" ", timespec="seconds"),
+            *_contact_cells(contacts.get((school.id, "head"))),
+            *_contact_cells(contacts.get((school.id, "main"))),
         ])  # fmt: skip
     return table
+
+
+def _contact_cells(contact: Contact | None) -> list[str]:
+    """Name, role, email, phone, and whether they stopped the hub's email; blank for none."""
+    if contact is None:
+        return ["", "", "", "", ""]
+    stopped = "yes" if contact.opted_out_at else "no"
+    return [contact.name, contact.role, contact.email, contact.phone, stopped]
 
 
 # Feedback figures

@@ -14,6 +14,7 @@ from flask import (
 
 from hubsurvey import qr
 from hubsurvey.htmx import go_to, render
+from hubsurvey.invitations import people
 from hubsurvey.respond import abuse, bp, participants, services
 from hubsurvey.respond.forms import ResumeForm
 from hubsurvey.respond.views import (
@@ -24,6 +25,7 @@ from hubsurvey.respond.views import (
     refused,
     remember,
     response_or_start,
+    start_response,
     survey_for,
 )
 
@@ -70,6 +72,22 @@ def school_link(code: str, token: str):
     came_through = dict(session.get("school_links", {}))
     came_through[survey.code] = link.token
     session["school_links"] = came_through
+    return redirect(url_for("respond.start", code=survey.code))
+
+
+@bp.get("/<code>/p/<token>")
+def personal_link(code: str, token: str):
+    """A person's own link to a named survey: their answers are kept with their name, and
+    the link leads back to them until they are sent."""
+    survey = survey_for(code)
+    invitee = people.find_invitee(survey, token) if not survey.anonymous else None
+    if invitee is None:
+        abort(make_response(render_template("respond/unknown.html"), 404))
+    response = services.find_response_by_id(survey, invitee.response_id)
+    if response is None or not services.in_current_wave(response):
+        response = start_response(survey)
+        services.name_response(response, invitee)
+    remember(survey, response)
     return redirect(url_for("respond.start", code=survey.code))
 
 

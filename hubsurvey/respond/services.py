@@ -17,6 +17,7 @@ from hubsurvey.models import (
     Activity,
     Answer,
     Hub,
+    Invitee,
     Question,
     Response,
     School,
@@ -367,6 +368,19 @@ def add_flag(flags: str, flag: str) -> str:
     """`flags` ("too-fast,duplicate") with `flag` in it, once."""
     present = [f for f in flags.split(",") if f]
     return ",".join(present if flag in present else [*present, flag])
+
+
+def find_response_by_id(survey: Survey, response_id: int | None) -> Response | None:
+    response = db.session.get(Response, response_id) if response_id else None
+    return response if response is not None and response.survey_id == survey.id else None
+
+
+def name_response(response: Response, invitee: Invitee) -> None:
+    """A response started through a person's own link: theirs, with their name and address."""
+    response.respondent_name = invitee.name
+    response.respondent_email = invitee.email
+    invitee.response_id = response.id
+    db.session.commit()
 
 
 def find_school_link(survey: Survey, token: str | None) -> SchoolLink | None:

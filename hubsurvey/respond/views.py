@@ -57,7 +57,7 @@ def _forget(survey: Survey) -> None:
     session["responses"] = tokens
 
 
-def _start_response(survey: Survey) -> Response:
+def start_response(survey: Survey) -> Response:
     """A new response from this browser, timed from when it was shown the first question."""
     link = services.find_school_link(survey, session.get("school_links", {}).get(survey.code))
     response = services.start(
@@ -150,7 +150,7 @@ def begin(code: str):
     if abuse.honeypot_filled():
         return _not_taken(survey)
     if response is None or response.status == "submitted":
-        response = _start_response(survey)
+        response = start_response(survey)
     return go_to(next_url(response), TARGET)
 
 
@@ -167,6 +167,10 @@ def profile(code: str):
         return _not_taken(survey)
     form_class = ProfileForm if survey.anonymous else NamedProfileForm
     form = form_class(obj=response if response.profile_saved else None)
+    if not response.profile_saved and not form.is_submitted() and not survey.anonymous:
+        # Invited by name: their name and address are filled in already.
+        form.respondent_name.data = response.respondent_name or None
+        form.respondent_email.data = response.respondent_email or None
     if (response.profile_saved or response.school) and not form.is_submitted():
         # As the list offers it, so that saving again finds the same school. A response
         # started from a school's own link has the school filled in already.
@@ -268,7 +272,7 @@ def section(code: str, number: int):
         if survey.kind == "outcomes":
             refuse_school_link(survey)
         # Quick feedback starts with its first answer: nothing is stored until then.
-        response = _start_response(survey)
+        response = start_response(survey)
     try:
         services.save_section(response, number, values)
         last = response.step >= len(services.steps(response))

@@ -4,9 +4,11 @@ from flask import abort, current_app, flash, g, redirect, render_template, url_f
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from hubsurvey.auth.services import AccountError
+from hubsurvey.auth.services import AccountError, find_link
 from hubsurvey.extensions import limiter
 from hubsurvey.models import utcnow
+from hubsurvey.models.base import in_uk
+from hubsurvey.outbox import services as outbox
 from hubsurvey.reports.board import board_report
 from hubsurvey.reports.summary import SCORE_RULE
 from hubsurvey.sharing import bp, services, shared_bp
@@ -76,7 +78,18 @@ def invite_viewer():
         form.email.errors.append(str(error))
         return _page(viewer_form=form)
     url = url_for("auth.set_password", token=token, _external=True)
-    return render_template("sharing/viewer_invited.html", viewer=viewer, url=url, days=days)
+    # Emailed too when a mail server is set up; shown either way, for another way to send it.
+    why = (
+        f"{g.hub.name} has invited you to read its reports on hubsurvey until "
+        f"{in_uk(viewer.expires_at):%-d %B %Y}: the report for the board, training needs, "
+        "feedback and planning. You can read them, not change them."
+    )
+    emailed = outbox.email_password_link(
+        viewer, url, find_link(token, "password").id, days, why=why, hub=g.hub
+    )
+    return render_template(
+        "sharing/viewer_invited.html", viewer=viewer, url=url, days=days, emailed=emailed
+    )
 
 
 @bp.post("/viewers/<int:viewer_id>/revoke")

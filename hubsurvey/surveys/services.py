@@ -1,6 +1,7 @@
 """Hub staff's surveys: creating, editing, opening and closing them, and who has responded."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func
@@ -11,6 +12,7 @@ from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import (
     Activity,
     Answer,
+    Contact,
     GridRow,
     Hub,
     Question,
@@ -288,10 +290,9 @@ def _sent_this_wave(survey: Survey):
     )
 
 
-def school_progress(survey: Survey) -> dict:
-    """Sent responses in the current wave per partner school, the partners with none, and
-    the rest."""
-    per_school = dict(
+def _sent_per_school(survey: Survey) -> dict[int | None, int]:
+    """Sent responses in the current wave, per school id (None: no school on the list)."""
+    return dict(
         db.session.execute(
             db.select(Response.school_id, func.count())
             .where(_sent_this_wave(survey))
@@ -300,6 +301,12 @@ def school_progress(survey: Survey) -> dict:
         .tuples()
         .all()
     )
+
+
+def school_progress(survey: Survey) -> dict:
+    """Sent responses in the current wave per partner school, the partners with none, and
+    the rest."""
+    per_school = _sent_per_school(survey)
     partners = current_partners(survey.hub)
     partner_ids = {school.id for school in partners}
     return {
@@ -307,6 +314,43 @@ def school_progress(survey: Survey) -> dict:
         "waiting": [s for s in partners if s.id not in per_school],
         "other": sum(n for school_id, n in per_school.items() if school_id not in partner_ids),
     }
+
+
+@dataclass
+class SchoolStatus:
+    """Where one partner school is with a survey's current wave."""
+
+    school: School
+    link: SchoolLink | None
+    responses: int
+    contacts: list[Contact]
+
+    @property
+    def reachable(self) -> list[Contact]:
+        return [c for c in self.contacts if c.reachable]
+
+    @property
+    def opted_out(self) -> list[Contact]:
+        return [c for c in self.contacts if c.email and c.opted_out_at is not None]
+
+
+def school_statuses(survey: Survey) -> list[SchoolStatus]:
+    """Every current partner school, A to Z, with its own link to the survey (if made), its
+    sent responses in the current wave, and its contacts."""
+    links = {
+        link.school_id: link
+        for link in db.session.scalars(db.select(SchoolLink).where(SchoolLink.survey == survey))
+    }
+    counts = _sent_per_school(survey)
+    contacts: dict[int, list[Contact]] = {}
+    for contact in db.session.scalars(
+        db.select(Contact).where(Contact.hub_id == survey.hub_id).order_by(Contact.kind)
+    ):
+        contacts.setdefault(contact.school_id, []).append(contact)
+    return [
+        SchoolStatus(s, links.get(s.id), counts.get(s.id, 0), contacts.get(s.id, []))
+        for s in current_partners(survey.hub)
+    ]
 
 
 def question_counts(survey: Survey) -> list[tuple[Question, int, int]]:

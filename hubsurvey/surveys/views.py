@@ -90,6 +90,7 @@ def show(survey_id: int):
         outcomes=outcomes.outcomes(survey) if survey.kind == "outcomes" else None,
         smallest_group=impact.SMALLEST_GROUP,
         progress=services.school_progress(survey),
+        schools=services.school_statuses(survey),
         question_counts=services.question_counts(survey) if survey.status != "draft" else [],
     )
 

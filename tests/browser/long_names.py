@@ -13,9 +13,13 @@ from hubsurvey.activities.services import save_activity
 from hubsurvey.admin.services import add_need_area, save_hub
 from hubsurvey.audit.services import record
 from hubsurvey.auth.services import issue_link
+from hubsurvey.contacts.services import ContactDetails, choose_email, save_contact
 from hubsurvey.extensions import db
+from hubsurvey.heads.services import sign
 from hubsurvey.hubs.services import SchoolDetails, add_partner
-from hubsurvey.models import Answer, HubType, Question, Response, Section, Survey
+from hubsurvey.models import Answer, HubType, Question, Response, Section, Survey, utcnow
+from hubsurvey.mou.services import new_head_link, save_mou
+from hubsurvey.outbox.services import queue
 from hubsurvey.reports import exports
 from hubsurvey.surveys import audience
 from hubsurvey.surveys.services import create_survey, make_school_links, set_status
@@ -100,6 +104,10 @@ class Network:
     surveys: list[dict[str, int]]
     setup_token: str
     password_token: str
+    # A message waiting in the outbox, with a long subject, address and body.
+    message_id: int
+    # The first school's head's signature of the hub's memorandum, as long as it gets.
+    signature_id: int
 
 
 def build_network() -> Network:
@@ -128,6 +136,7 @@ def build_network() -> Network:
         )
         schools.append(add_partner(hub, details, status).school)
     db.session.commit()
+    _contacts(schools[0])
     lead = make_user(email=LEAD_EMAIL, hubs=[hub])
     make_user(email="j.smith-ramanathan-oconnell@queen-elizabeths-grammar.example.sch.uk")
 
@@ -144,6 +153,7 @@ def build_network() -> Network:
         detail=f"smallest group 5 → 6; reason: {URL}",
         user=lead,
     )
+    message_id = _outbox(hub, schools[0], lead)
     db.session.commit()
     return Network(
         hub_slug=hub.slug,
@@ -164,7 +174,85 @@ def build_network() -> Network:
         surveys=[_ids(survey) for survey in (needs, feedback, outcomes, draft)],
         setup_token=issue_link("setup", timedelta(hours=1)),
         password_token=issue_link("password", timedelta(days=1), lead),
+        message_id=message_id,
+        signature_id=_memorandum(hub, schools[0], lead),
     )
+
+
+def _outbox(hub, school, lead) -> int:
+    """Messages in each state, with subjects, addresses, bodies and reasons as long as they get;
+    returns the id of one waiting to be sent by hand."""
+    made = []
+    for i, (state, error) in enumerate(
+        [
+            ("waiting", ""),
+            ("failed", f"The mail server refused the address {RESPONDENT_EMAIL} (550 {URL})."),
+            ("queued", "The mail server did not answer in time (smtp.example.org:587)."),
+            ("sent", ""),
+        ]
+    ):
+        message = queue(
+            hub,
+            kind="invitation",
+            key=f"long:{i}",
+            to_email=RESPONDENT_EMAIL,
+            to_name="Dr Anneliese Featherstonehaugh-Montgomery-Ramanathan-O'Connell",
+            subject=f"{DRAFT_TITLE}: {UNBROKEN} Community Academy"[:200],
+            body=f"Dear Dr Featherstonehaugh-Montgomery,\n\n{COMMENTS[2]}\n\n{URL}\n{UNBROKEN * 2}",
+            school=school,
+            by=lead,
+        )
+        message.state, message.last_error = state, error
+        message.sent_at = utcnow() if state == "sent" else None
+        made.append(message)
+    db.session.commit()
+    return made[0].id
+
+
+def _memorandum(hub, school, lead) -> int:
+    """The hub's memorandum, with a long address and an unbroken word in it, signed by the
+    school's head with a long name and role; returns the signature's id."""
+    save_mou(
+        hub,
+        f"{HUB_NAME} offers:\n\n- {ACTIVITIES[0]}\n- {ACTIVITIES[1]}\n\nSee {URL}",
+        f"- The careers leader of {UNBROKEN} attends every network meeting\n- {COMMENTS[2]}",
+        lead,
+        None,
+    )
+    link, _token = new_head_link(school, lead, utcnow())
+    signature = sign(
+        link,
+        1,
+        "Dr Anneliese Featherstonehaugh-Montgomery-Ramanathan-O'Connell",
+        "Executive Headteacher and Chief Executive Officer of the Northern Lights Trust",
+        "2001:db8:85a3:8d3:1319:8a2e:370:7348",
+    )
+    return signature.id
+
+
+def _contacts(school) -> None:
+    """The school's head and main contact, with names, roles and addresses as long as the form
+    takes; the main contact has stopped the hub's email."""
+    save_contact(
+        school,
+        "head",
+        ContactDetails(
+            name="Dr Anneliese Featherstonehaugh-Montgomery-Ramanathan-O'Connell",
+            role="Executive Headteacher and Chief Executive Officer of the Northern Lights Trust",
+            email=RESPONDENT_EMAIL,
+            phone="+44 (0)1524 000 000 (12345)",
+        ),
+    )
+    main = save_contact(
+        school,
+        "main",
+        ContactDetails(
+            name=UNBROKEN,
+            role="Careers Leader, Careers Adviser and Enterprise Coordinator",
+            email=f"{UNBROKEN.lower()}@{UNBROKEN.lower()}.example.sch.uk",
+        ),
+    )
+    choose_email(main, stop=True)
 
 
 def _ids(survey: Survey) -> dict[str, int]:

@@ -42,7 +42,9 @@ def test_hub_lead_edits_a_needs_assessment_in_place_and_opens_it(live_app, live_
     question.get_by_role("button", name=re.compile(r"^Up ")).click()
     last_in_first = page.locator(".app-section").nth(0).locator(".app-question").last
     last_in_first.get_by_role("strong").filter(has_text="Which year groups").wait_for()
-    # Within a section too: the moved question is shown above the one it passed.
+    # Within a section too: the moved question is shown above the one it passed. (Once htmx
+    # has settled: a button it has not yet taken over would be sent as a plain form.)
+    settled(page)
     second = page.locator(".app-section").nth(1)
     topic = second.locator(".app-question", has_text="Which topic do your pupils")
     topic.get_by_role("button", name=re.compile(r"^Up ")).click()

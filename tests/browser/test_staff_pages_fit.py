@@ -35,6 +35,8 @@ NOT_STAFF_PAGES = {
     "respond": "the public respondent's pages: tests/browser/test_teacher_on_phone.py",
     "health": "a JSON status for load balancers, not a page",
     "shared": "the public read-only report: tests/browser/test_sharing_on_phone.py",
+    "contact_page": "a school contact's own page: tests/browser/test_contacts_on_phone.py",
+    "heads": "a headteacher's pages through their private link: tests/browser/test_mou_on_phone.py",
 }
 DOWNLOADS = {
     "static": "stylesheets, scripts and images, not pages",
@@ -43,6 +45,7 @@ DOWNLOADS = {
     "activities.qr_png": "a PNG image download",
     "hubs.import_template": "a CSV download",
     "surveys.school_links_csv": "a CSV download",
+    "outbox.download": "a CSV download (the mail merge)",
 }
 ADMIN_EMAIL = "administrator@hubsurvey.example"
 # Pages for someone not signed in yet: a new account's first steps.
@@ -176,6 +179,9 @@ def pages(app, network: Network) -> list[tuple[str, str]]:
         "hub_type_id": n.hub_type_id,
         "area_id": n.need_area_id,
         "user_id": n.lead_id,
+        "message_id": n.message_id,
+        "signature_id": n.signature_id,
+        "kind": "head",  # the school's headteacher, with long details (long_names.py)
         "token": None,  # by purpose, below
     }
     tokens = {"auth.setup": n.setup_token, "auth.set_password": n.password_token}

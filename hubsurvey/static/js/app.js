@@ -10,6 +10,27 @@ for (const input of document.querySelectorAll(".app-copy")) {
   input.addEventListener("focus", () => input.select());
 }
 
+// A copy button (hidden until this script shows it) copies the field it names, and says so.
+const copyButtons = [...document.querySelectorAll("button[data-copy]")];
+for (const button of copyButtons) {
+  button.dataset.label = button.textContent;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const field = document.getElementById(button.dataset.copy);
+    try {
+      await navigator.clipboard.writeText(field.value);
+    } catch {
+      // No clipboard API (a page served over plain http): copy the selection instead.
+      field.select();
+      document.execCommand("copy");
+    }
+    for (const other of copyButtons) other.textContent = other.dataset.label;
+    button.textContent = "Copied";
+    const status = document.getElementById("copy-status");
+    if (status) status.textContent = `${button.dataset.label.replace(/^Copy/, "Copied")}.`;
+  });
+}
+
 // After htmx swaps in a new step of a survey: start GOV.UK components in it, then move focus
 // to its error summary or heading and scroll to the top, as a page load would.
 document.body.addEventListener("htmx:afterSettle", (event) => {

@@ -1,0 +1,210 @@
+"""Inviting people by name to a named survey: each gets a personal link, and what they send
+through it is linked to them. A link's secret is an HMAC of the invitation under the app's
+secret key, so a reminder can carry the same link, and only its hash is stored: a copy of the
+database, which holds no secret key, opens nothing. Reminders go only to those who have not
+sent their answers."""
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app, url_for
+
+from hubsurvey.audit.services import record
+from hubsurvey.extensions import db
+from hubsurvey.forms import EMAIL_PATTERN
+from hubsurvey.invitations import texts
+from hubsurvey.models import Invitee, Response, Survey, User, utcnow
+from hubsurvey.models.base import in_uk
+from hubsurvey.outbox import services as outbox
+from hubsurvey.surveys.waves import current_wave
+
+MOST_AT_ONCE = 500
+
+PERSONAL = texts.Template(
+    subject="{survey}: your own link",
+    body=texts.paragraphs(
+        "Dear {name},",
+        "{hub} would like your answers to {survey}. This link is yours alone: what you send "
+        "through it is kept with your name, so please do not forward it.",
+        "{link}",
+        "It closes on {closing_date}.",
+        "Thank you,\n{hub}",
+    ),
+)
+PERSONAL_REMINDER = texts.Template(
+    subject="Reminder: {survey} closes on {closing_date}",
+    body=texts.paragraphs(
+        "Dear {name},",
+        "A reminder that {survey} closes on {closing_date}, and we have not had your answers "
+        "yet. Your own link:",
+        "{link}",
+        "Thank you,\n{hub}",
+    ),
+)
+
+
+class PeopleError(ValueError):
+    """A list of people the app cannot use, with what to change."""
+
+
+@dataclass
+class Person:
+    name: str
+    email: str
+
+
+@dataclass
+class Invited:
+    invitees: list[Invitee] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)  # emails invited before
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _token(invitee: Invitee) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    made = f"invitee:{invitee.id}:{invitee.invited_at.isoformat()}"
+    return hmac.new(key, made.encode(), hashlib.sha256).hexdigest()
+
+
+def parse_people(text: str) -> list[Person]:
+    """One person a line, as "Name, email" (or "Name <email>", or a bare email). Every line
+    must be right, or none is used: the error names the lines to fix."""
+    people, problems, seen = [], [], set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"(?:(.*?)[,;<\t]\s*)?([^\s,;<>]+@[^\s,;<>]+)>?", line)
+        email = match.group(2).lower() if match else ""
+        name = " ".join((match.group(1) or "").split()) if match else ""
+        if not match or not EMAIL_PATTERN.match(email) or len(email) > 254:
+            problems.append(f"line {number} has no email address we can use")
+        elif len(name) > 120:
+            problems.append(f"line {number}: the name must be 120 characters or fewer")
+        elif email not in seen:
+            seen.add(email)
+            people.append(Person(name=name or email.split("@")[0], email=email))
+    if problems:
+        shown = "; ".join(problems[:5]) + ("; and more" if len(problems) > 5 else "")
+        raise PeopleError(f"Write each person as Name, email: {shown}")
+    if not people:
+        raise PeopleError("Enter at least one person, as Name, email")
+    if len(people) > MOST_AT_ONCE:
+        raise PeopleError(f"Invite at most {MOST_AT_ONCE} people at once")
+    return people
+
+
+def invitees(survey: Survey) -> list[tuple[Invitee, bool]]:
+    """Everyone invited to the survey, A to Z, with whether they have sent their answers in
+    the current wave."""
+    wave = current_wave(survey)
+    sent = set(
+        db.session.scalars(
+            db.select(Response.id).where(
+                Response.survey_id == survey.id,
+                Response.wave_id == wave.id,
+                Response.status == "submitted",
+            )
+        )
+    )
+    people = db.session.scalars(
+        db.select(Invitee).where(Invitee.survey_id == survey.id).order_by(Invitee.name)
+    )
+    return [(person, person.response_id in sent) for person in people]
+
+
+def invite(survey: Survey, people: list[Person], by: User | None) -> Invited:
+    """A personal link and message for each person not invited before; commits."""
+    done = Invited()
+    known = {
+        person.email
+        for person in db.session.scalars(db.select(Invitee).where(Invitee.survey_id == survey.id))
+    }
+    messages = []
+    for person in people:
+        if person.email in known:
+            done.already.append(person.email)
+            continue
+        invitee = Invitee(
+            survey_id=survey.id,
+            name=person.name,
+            email=person.email,
+            invited_at=utcnow(),
+            token_hash=secrets.token_hex(32),  # until it has an id to make its link from
+        )
+        db.session.add(invitee)
+        db.session.flush()
+        token = _token(invitee)
+        invitee.token_hash = _hash(token)
+        messages.append(_queue(survey, invitee, token, PERSONAL, f"personal:{invitee.id}", by))
+        done.invitees.append(invitee)
+    if done.invitees:
+        record(
+            "people-invited",
+            hub=survey.hub,
+            target=f"survey {survey.id}: {survey.title}",
+            detail=f"Invited {len(done.invitees)} by name",
+            user=by,
+        )
+    db.session.commit()
+    outbox.dispatch(messages)
+    return done
+
+
+def remind(survey: Survey, by: User | None, today: date) -> int:
+    """A reminder, with their personal link, to each person who has not sent answers in the
+    current wave and was not reminded within the survey's gap; commits. How many."""
+    messages = []
+    for invitee, answered in invitees(survey):
+        last = in_uk(invitee.reminded_at).date() if invitee.reminded_at else None
+        if answered or (last and (today - last).days < survey.remind_gap_days):
+            continue
+        invitee.reminded_at = utcnow()
+        key = f"personal-reminder:{invitee.id}:{today}"
+        messages.append(_queue(survey, invitee, _token(invitee), PERSONAL_REMINDER, key, by))
+    if messages:
+        record(
+            "schools-reminded",
+            hub=survey.hub,
+            target=f"survey {survey.id}: {survey.title}",
+            detail=f"Reminded {len(messages)} people invited by name",
+            user=by,
+        )
+    db.session.commit()
+    outbox.dispatch(messages)
+    return len(messages)
+
+
+def _queue(survey, invitee, token, template, key, by):
+    closes = survey.closes_on
+    filled = {
+        "name": invitee.name,
+        "survey": survey.title,
+        "hub": survey.hub.name,
+        "closing_date": f"{closes:%-d %B %Y}" if closes else "soon",
+        "link": url_for("respond.personal_link", code=survey.code, token=token, _external=True),
+    }
+    return outbox.queue(
+        survey.hub,
+        kind="personal",
+        key=key,
+        to_email=invitee.email,
+        to_name=invitee.name,
+        subject=" ".join(texts.fill(template.subject, filled).split()),
+        body=texts.fill(template.body, filled),
+        survey=survey,
+        by=by,
+    )
+
+
+def find_invitee(survey: Survey, token: str) -> Invitee | None:
+    return db.session.scalar(
+        db.select(Invitee).where(Invitee.survey_id == survey.id, Invitee.token_hash == _hash(token))
+    )

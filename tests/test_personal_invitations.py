@@ -1,0 +1,137 @@
+"""Named surveys: people invited by name, each with their own link, and reminded until they
+have answered."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from factories import make_hub, make_survey, make_user, sign_in
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hubsurvey.extensions import db
+from hubsurvey.invitations.people import PeopleError, parse_people, remind
+from hubsurvey.models import Invitee, Message, Response
+
+LINK = re.compile(r"http://localhost(/s/[A-Z0-9]+/p/[0-9a-f]+)")
+
+
+@pytest.fixture
+def hub(app):
+    return make_hub()
+
+
+@pytest.fixture
+def survey(hub):
+    return make_survey(hub, anonymous=False)
+
+
+@pytest.fixture
+def lead(client, hub):
+    sign_in(client, make_user(hubs=[hub]))
+    return client
+
+
+def _invite(lead, survey, text):
+    return lead.post(f"/hubs/{survey.hub.slug}/surveys/{survey.id}/people", data={"people": text})
+
+
+def test_people_are_read_one_a_line_in_the_ways_people_paste_them():
+    text = "Jo Bloggs, Jo@School.example\n\nSam Lee <sam@school.example>\nali@school.example\n"
+    assert [(p.name, p.email) for p in parse_people(text + "Jo B; jo@school.example")] == [
+        ("Jo Bloggs", "jo@school.example"),
+        ("Sam Lee", "sam@school.example"),
+        ("ali", "ali@school.example"),
+    ]
+    with pytest.raises(PeopleError, match="line 2 has no email address"):
+        parse_people("Jo, jo@school.example\nSam Lee")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_any_pasted_text_is_read_or_refused_with_a_reason(text):
+    try:
+        found = parse_people(text)
+    except PeopleError as error:
+        assert str(error).startswith(("Write each person", "Enter at least one", "Invite at most"))
+    else:
+        assert all("@" in p.email and "\n" not in p.name for p in found)
+
+
+def test_each_person_gets_their_own_link_and_answers_under_their_name(app, lead, survey):
+    invited = _invite(lead, survey, "Jo Bloggs, jo@school.example\nSam Lee, sam@school.example")
+    assert invited.status_code == 303
+    assert "Invited 2 people." in lead.get(invited.headers["Location"]).text
+    messages = db.session.scalars(db.select(Message).order_by(Message.to_email)).all()
+    assert [(m.to_email, m.kind, m.state) for m in messages] == [
+        ("jo@school.example", "personal", "waiting"),
+        ("sam@school.example", "personal", "waiting"),
+    ]
+    path = LINK.search(messages[0].body).group(1)
+    # Only a hash of the link's secret is stored.
+    secret = path.rsplit("/", 1)[1]
+    assert all(secret not in (i.token_hash or "") for i in db.session.scalars(db.select(Invitee)))
+
+    jo = app.test_client()
+    assert jo.get(path).status_code == 302
+    about_you = jo.get(f"/s/{survey.code}/about-you")
+    assert 'value="Jo Bloggs"' in about_you.text and 'value="jo@school.example"' in about_you.text
+    response = db.session.scalar(db.select(Response))
+    assert (response.respondent_name, response.respondent_email) == (
+        "Jo Bloggs",
+        "jo@school.example",
+    )
+    # The same link leads back to the same answers, from another device too.
+    again = app.test_client()
+    again.get(path)
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+
+    # Inviting Jo again writes nobody twice.
+    _invite(lead, survey, "Jo Bloggs, jo@school.example")
+    assert db.session.scalar(db.select(db.func.count(Message.id))) == 2
+
+
+def test_reminders_go_only_to_those_who_have_not_answered_with_the_same_link(app, lead, survey):
+    _invite(lead, survey, "Jo Bloggs, jo@school.example\nSam Lee, sam@school.example")
+    first = {m.to_email: m for m in db.session.scalars(db.select(Message))}
+    jo_path = LINK.search(first["jo@school.example"].body).group(1)
+    jo = app.test_client()
+    jo.get(jo_path)
+    db.session.scalar(db.select(Response)).status = "submitted"
+    db.session.commit()
+    reminded = lead.post(f"/hubs/{survey.hub.slug}/surveys/{survey.id}/people/remind")
+    assert "Reminded 1 person who had not answered." in lead.get(reminded.headers["Location"]).text
+    reminder = db.session.scalar(db.select(Message).where(Message.key.like("personal-reminder:%")))
+    assert reminder.to_email == "sam@school.example"
+    assert LINK.search(reminder.body).group(1) == LINK.search(
+        first["sam@school.example"].body
+    ).group(1)
+    # Within the gap nobody is reminded twice; after it, Sam is.
+    with app.test_request_context(base_url="http://localhost"):
+        assert remind(survey, None, date.today()) == 0
+        assert remind(survey, None, date.today() + timedelta(days=survey.remind_gap_days)) == 1
+
+
+def test_unknown_links_and_anonymous_surveys_take_no_one_by_name(app, lead, hub):
+    anonymous = make_survey(hub)
+    refused = _invite(lead, anonymous, "Jo Bloggs, jo@school.example")
+    assert refused.status_code == 409
+    assert db.session.scalar(db.select(db.func.count(Invitee.id))) == 0
+    assert app.test_client().get(f"/s/{anonymous.code}/p/{'0' * 64}").status_code == 404
+
+
+def test_a_list_with_a_bad_line_invites_nobody_and_says_which_line(lead, survey):
+    refused = _invite(lead, survey, "Jo Bloggs, jo@school.example\nSam Lee, sam at school")
+    assert refused.status_code == 422
+    assert "line 2 has no email address we can use" in refused.text
+    assert db.session.scalar(db.select(db.func.count(Invitee.id))) == 0
+
+
+def test_another_hubs_staff_cannot_see_or_invite_people(app, hub, survey):
+    other = make_hub("South Teaching School Hub")
+    outsider = app.test_client()
+    sign_in(outsider, make_user("other@hub.example", hubs=[other]))
+    base = f"/hubs/{hub.slug}/surveys/{survey.id}/people"
+    assert outsider.get(base).status_code == 404
+    assert outsider.post(base, data={"people": "a, a@b.example"}).status_code == 404
+    assert outsider.post(base + "/remind").status_code == 404
