@@ -26,7 +26,16 @@ HEADS = [
     ("Ms", "Rachel", "Lindqvist"),
     ("Mr", "Imran", "Hussain"),
 ]
-LEADS = ["Jo Fletcher", "Sam Ward", "Aisha Begum", "Chris Dale", "Beth Hughes", "Owen Price"]
+LEADS = [
+    "Jo Fletcher",
+    "Sam Ward",
+    "Aisha Begum",
+    "Chris Dale",
+    "Beth Hughes",
+    "Owen Price",
+    "Nadia Karim",
+    "Luke Barraclough",
+]
 
 
 def reach_out(hub: Hub, survey: Survey, rng: random.Random) -> str:
@@ -69,7 +78,7 @@ def _contacts(school: School, number: int, rng: random.Random) -> None:
         phone=f"0113 496 {rng.randint(1000, 9999)}",
         public_id=new_public_id(),
     )
-    lead = rng.choice(LEADS)
+    lead = LEADS[(number + school.hub_id) % len(LEADS)]  # one person, one school
     main = Contact(
         hub_id=school.hub_id,
         school_id=school.id,

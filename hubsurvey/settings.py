@@ -38,6 +38,8 @@ class Defaults:
     # A headteacher's private links (to sign the MoU and see their school's view): links that
     # do not work, from one address.
     HEAD_LINK_LIMIT = "30 per 10 minutes"
+    # A person's own link to a named survey: links that do not work, from one address.
+    PERSONAL_LINK_LIMIT = "30 per 10 minutes"
     # A response sent faster than this is kept but flagged "too-fast" for hub staff to review:
     # so many seconds per question shown (each need area of a grid counts), at least the floor.
     RESPOND_SECONDS_PER_QUESTION = 2

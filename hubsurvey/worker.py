@@ -19,6 +19,7 @@ HEARTBEAT = "worker"
 
 
 def init_app(app: Flask) -> None:
+    from hubsurvey.activities import tasks as activity_tasks
     from hubsurvey.invitations import tasks as invitation_tasks
     from hubsurvey.outbox import tasks as outbox_tasks
     from hubsurvey.retention import tasks as retention_tasks
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     retention_tasks.register(huey, app)
     invitation_tasks.register(huey, app)
     outbox_tasks.register(huey, app)
+    activity_tasks.register(huey, app)
     app.cli.add_command(worker)
 
 

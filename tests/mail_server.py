@@ -40,6 +40,8 @@ class _Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.server.refuse:
             return "550 5.1.1 No such mailbox here"
+        if address in self.server.busy:
+            return "451 4.3.0 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -60,6 +62,7 @@ class MailServer:
         self.port = _free_port()
         self.received: list[Received] = []
         self.refuse: set[str] = set()
+        self.busy: set[str] = set()  # refused for now: a temporary failure
         self._controller: Controller | None = None
 
     @property

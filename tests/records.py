@@ -8,6 +8,7 @@ from factories import make_response, make_school, make_user
 from flask import current_app
 from sqlalchemy import select
 
+from hubsurvey.activities.register import Person, add_person
 from hubsurvey.activities.services import save_activity
 from hubsurvey.admin.services import add_need_area
 from hubsurvey.auth import sessions
@@ -55,6 +56,12 @@ def hub_records(hub: Hub, staff: User, tag: str) -> dict:
         title=f"{tag} phonics training",
         kind="training",
         starts_at=datetime(2027, 1, 12, 16, 0),
+    )
+    # Someone on the activity's register, from the school.
+    attendee = add_person(
+        activity,
+        Person(f"Ann {tag} Attendee", f"ann@{tag.lower()}.example", school.id, "teacher"),
+        staff,
     )
     named, response = named_response(hub)
     colleague = make_user(f"colleague@{tag.lower()}.example", hubs=[hub])
@@ -104,6 +111,7 @@ def hub_records(hub: Hub, staff: User, tag: str) -> dict:
         "question_id": section.questions[0].id,
         "school_id": school.id,
         "activity_id": activity.id,
+        "attendance_id": attendee.id,
         "feedback_id": activity.survey_id,
         "area_id": spare.id,
         "mine_area_id": hub.hub_type.need_areas[0].id,

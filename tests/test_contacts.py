@@ -23,6 +23,7 @@ from hubsurvey.contacts.services import ContactDetails, save_contact
 from hubsurvey.extensions import db
 from hubsurvey.models import AuditEntry, Contact, Partnership, School, StatusChange, utcnow
 from hubsurvey.models.base import in_uk
+from hubsurvey.mou.services import new_head_link
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9 +()-]*[0-9][0-9 +()-]*$")
@@ -147,6 +148,22 @@ def test_a_new_email_address_makes_a_new_link_and_the_old_one_stops_working(
     assert new != old
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
+
+
+def test_a_new_head_or_none_ends_the_former_heads_private_links(app, client, hub, lead, school):
+    url = f"/hubs/{hub.slug}/schools/{school.id}/contacts/head"
+    client.post(url, data=HEAD)
+    _row, first = new_head_link(school, None, utcnow())
+    db.session.commit()
+    assert app.test_client().get(f"/head/{first}/school").status_code == 200
+    client.post(url, data=HEAD | {"name": "Janet Smith"})  # the same head, name corrected
+    assert app.test_client().get(f"/head/{first}/school").status_code == 200
+    client.post(url, data=HEAD | {"email": "new.head@hill.sch.uk"})  # a new head
+    assert app.test_client().get(f"/head/{first}/school").status_code == 404
+    _row, second = new_head_link(school, None, utcnow())
+    db.session.commit()
+    client.post(f"{url}/remove")
+    assert app.test_client().get(f"/head/{second}/school").status_code == 404
 
 
 @pytest.mark.parametrize(

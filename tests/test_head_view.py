@@ -127,6 +127,16 @@ def test_too_few_of_the_schools_staff_means_not_shown_never_a_figure(app, school
     assert "Need score" not in needs
 
 
+def test_one_teachers_answers_to_a_named_survey_are_not_shown_to_the_head_either(app, hub, schools):
+    named = make_survey(hub, anonymous=False)
+    _answers(named, schools[HILL], 1, (1, 1, 1), priorities=(0,))
+    _answers(named, schools[MOOR], 6, (4, 4, 4))
+    page = _view(app, schools[HILL])
+    needs = _text(page).split("Your staff's top training needs")[1].split("Activities")[0]
+    assert "Not shown: fewer than 5 respondents." in needs
+    assert not re.search(r"\d", needs.replace("Wave 1", "").replace("fewer than 5", ""))
+
+
 def test_a_group_the_network_total_would_give_away_is_not_shown_either(app, schools, survey):
     """Hill's five are enough on their own, but the network's eight less Hill's five would show
     the other three's answers: the needs summary's own rule hides Hill's figures."""

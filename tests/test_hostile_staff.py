@@ -25,6 +25,7 @@ from hubsurvey.extensions import db
 from hubsurvey.models import (
     Activity,
     Answer,
+    Attendance,
     AuditEntry,
     Contact,
     Hub,
@@ -51,6 +52,7 @@ from hubsurvey.vocabulary import (
     PARTNER_STATUSES,
     PHASES,
     QUESTION_KINDS,
+    RESPONDENT_ROLES,
 )
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -69,6 +71,8 @@ ID_FIELDS = {
     "feedback": "feedback_id",
     "copy_of": "survey_id",
     "responses": "response_id",
+    "school": "school_id",
+    "attendance": "attendance_id",
 }
 
 SCRIPT = "<script>alert(1)</script>"
@@ -209,12 +213,22 @@ ACTIVITY = Form(
         "kind": OneOf(*ACTIVITY_KINDS),
         "starts_on": "2027-01-12",
         "starts_at": "16:00",
+        "ends_at": OneOf("", "17:30"),
+        "hours": OneOf("", "1.5", "2"),
         "place": "Hillside Primary",
         "online": "",
         "facilitator": "A. Trainer",
         "need_areas": [str(v["mine_area_id"])],
         "schools": [str(v["school_id"])],
         "feedback": OneOf("0", str(v["feedback_id"])),
+    }
+)
+ATTENDANCE = Form(
+    fields=lambda v: {
+        "name": OneOf("Ann Smith", "Ünïcode Name"),
+        "email": OneOf("ann@school.example", ""),
+        "school": OneOf(str(v["school_id"]), "0"),
+        "role": OneOf("", "teacher", "senco"),
     }
 )
 CONTACT = Form(
@@ -230,7 +244,11 @@ ADMIN_NOTHING = Form(admin=True, fields=lambda v: {}, examples=4)
 # The privacy pages' forms: a search, then responses chosen from what it found.
 CHOSEN = Form(
     examples=10,
-    fields=lambda v: {"term": OneOf("Ann", "ann@school.example"), "responses": [v["response_id"]]},
+    fields=lambda v: {
+        "term": OneOf("Ann", "ann@school.example"),
+        "responses": [v["response_id"]],
+        "attendance": [v["attendance_id"]],
+    },
 )
 
 
@@ -425,6 +443,10 @@ STAFF_FORMS: dict[str, Form] = {
     "/hubs/<hub_slug>/surveys/<int:survey_id>/questions/<int:question_id>/remove": NOTHING,
     "/hubs/<hub_slug>/activities/new": ACTIVITY,
     "/hubs/<hub_slug>/activities/<int:activity_id>/edit": ACTIVITY,
+    "/hubs/<hub_slug>/activities/<int:activity_id>/register": ATTENDANCE,
+    "/hubs/<hub_slug>/activities/<int:activity_id>/register/<int:attendance_id>": ATTENDANCE,
+    "/hubs/<hub_slug>/activities/<int:activity_id>/register/<int:attendance_id>/remove": NOTHING,
+    "/hubs/<hub_slug>/activities/<int:activity_id>/feedback/send": NOTHING,
     "/hubs/<hub_slug>/sharing/links": Form(
         fields=lambda v: {
             "label": OneOf("Board meeting, 3 December", "Governors"),
@@ -442,6 +464,9 @@ STAFF_FORMS: dict[str, Form] = {
     "/hubs/<hub_slug>/outbox/<int:message_id>/try-again": NOTHING,
     "/hubs/<hub_slug>/outbox/<int:message_id>/sent": NOTHING,
     "/hubs/<hub_slug>/outbox/send-waiting": NOTHING,
+    "/hubs/<hub_slug>/outbox/mark-waiting-sent": Form(
+        fields=lambda v: {"up_to": OneOf(str(v["message_id"]), "0")}
+    ),
 }
 
 
@@ -623,6 +648,20 @@ def assert_rows_obey_the_forms() -> None:
         assert activity.survey.hub_id == activity.hub_id, f"{what} uses another hub's survey"
         assert all(s.hub_id == activity.hub_id for s in activity.schools), what
         assert set(activity.need_areas) <= set(activity.hub.hub_type.need_areas), what
+        if activity.ends_at is not None:
+            assert activity.ends_at.date() == activity.starts_at.date(), what
+            assert activity.ends_at > activity.starts_at, what
+        if activity.hours is not None:
+            assert 0.25 <= activity.hours <= 40 and (activity.hours * 4).is_integer(), what
+    for person in db.session.scalars(select(Attendance).options(selectinload("*"))):
+        what = f"register entry {person.id}"
+        _text(person.name, 120, f"{what} name", required=True)
+        assert person.name == " ".join(person.name.split()), f"{what} name is not on one line"
+        _text(person.email, 254, f"{what} email")
+        assert person.email == "" or EMAIL.match(person.email), what
+        assert person.role is None or person.role in RESPONDENT_ROLES, what
+        assert person.activity.hub_id == person.hub_id, what
+        assert person.school is None or person.school.hub_id == person.hub_id, what
     for contact in db.session.scalars(select(Contact).options(selectinload(Contact.school))):
         what = f"contact {contact.id}"
         for value, limit, name in (
@@ -768,7 +807,7 @@ def _hub_rows(hub_id: int) -> list[tuple]:
     """Hub B's records, as rows: what staff of hub A must never change."""
     db.session.expire_all()
     rows = [_row(db.session.get(Hub, hub_id))]
-    for model in (School, Partnership, Activity, Contact, StatusChange, Message):
+    for model in (School, Partnership, Activity, Attendance, Contact, StatusChange, Message):
         for record in db.session.scalars(select(model).where(model.hub_id == hub_id)):
             rows.append(_row(record))
             if isinstance(record, Activity):

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from factories import make_hub, make_school, make_user, sign_in
 
+from hubsurvey.activities.register import Person, add_person
 from hubsurvey.activities.services import save_activity
 from hubsurvey.extensions import db
 from hubsurvey.heads.services import sign
@@ -28,6 +29,7 @@ def _their_values(theirs) -> dict:
         kind="training",
         starts_at=datetime(2027, 1, 12, 16, 0),
     )
+    attendee = add_person(activity, Person("Sam South", "sam@south.example"), None)
     link, _token = sharing.create_link(theirs, "Board meeting", 30, by=None)
     viewer = make_user("board@south.example", role="viewer", hubs=[theirs])
     reminder = Reminder(survey_id=survey.id, send_on=date(2027, 1, 12), below=5)
@@ -46,6 +48,7 @@ def _their_values(theirs) -> dict:
         "reminder_id": reminder.id,
         "message_id": message.id,
         "activity_id": activity.id,
+        "attendance_id": attendee.id,
         "link_id": link.id,
         "viewer_id": viewer.id,
         "hub_slug": theirs.slug,

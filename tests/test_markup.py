@@ -270,6 +270,7 @@ def _fillings(app, rule, values: dict) -> list[tuple[dict, dict]]:
         "hub_id": [values["hub_id"]],
         "hub_type_id": [values["hub_type_id"]],
         "activity_id": [values["activity_id"]],
+        "attendance_id": [values["attendance_id"]],
         "school_id": [values["school_id"]],
         "area_id": [values["area_id"], values["mine_area_id"]],
         "user_id": [values["user_id"], values["staff"].id, values["admin"].id],

@@ -156,13 +156,16 @@ def test_messages_queued_while_the_server_is_down_go_out_when_it_is_back(mail_hu
     refused = f"The mail server refused the connection (127.0.0.1:{smtp.port})."
     for message in messages:
         stored = _fresh(message)
-        assert (stored.state, stored.attempts, stored.last_error) == ("queued", 1, refused)
+        # A server that cannot be reached uses up no attempt: the messages wait for it.
+        assert (stored.state, stored.attempts, stored.last_error) == ("queued", 0, refused)
+    later = utcnow()
+    for _ in range(6):  # down all day
+        later += timedelta(hours=3)
+        sending.sweep(later)
+    assert {(_fresh(m).state, _fresh(m).attempts) for m in messages} == {("queued", 0)}
 
     smtp.start()
-    # The sweep waits a minute after a failed attempt before the next.
-    assert sending.sweep(utcnow()).startswith("0 of 0 due")
-    assert smtp.received == []
-    sending.sweep(utcnow() + timedelta(minutes=2))
+    sending.sweep(later + timedelta(minutes=1))
     assert sorted(r.rcpt_tos[0] for r in smtp.received) == [
         "head0@hill.example",
         "head1@hill.example",
@@ -223,8 +226,8 @@ def test_a_worker_that_stopped_mid_batch_never_sends_a_duplicate(mail_app, mail_
 
 def test_five_failed_attempts_fail_the_message_then_try_again_sends_it(mail_app, mail_hub, smtp):
     lead = make_user(LEAD, hubs=[mail_hub])
-    smtp.stop()
     message = _queue(mail_hub)
+    smtp.busy.add(message.to_email)  # the server answers, but will not take it for now
     dispatch([message])
     later = utcnow()
     for _ in range(4):
@@ -233,14 +236,13 @@ def test_five_failed_attempts_fail_the_message_then_try_again_sends_it(mail_app,
     failed = _fresh(message)
     assert failed.state == "failed"
     assert failed.attempts == 5
-    assert failed.last_error == (
-        f"The mail server refused the connection (127.0.0.1:{smtp.port}). Tried 5 times."
-    )
+    assert failed.last_error.startswith(f"The mail server refused the address {message.to_email}")
+    assert failed.last_error.endswith("Tried 5 times.")
     client = _signed_in(mail_app, lead)
     page = client.get(f"/hubs/{mail_hub.slug}/outbox/?state=failed")
     assert "Tried 5 times." in page.text and "Training needs survey" in page.text
 
-    smtp.start()
+    smtp.busy.clear()
     shown = client.get(f"/hubs/{mail_hub.slug}/outbox/{message.id}")
     assert "Try again" in shown.text
     again = client.post(f"/hubs/{mail_hub.slug}/outbox/{message.id}/try-again")
@@ -552,3 +554,59 @@ def test_production_refuses_a_mail_server_without_a_sender(app_config, database_
     with app.app_context():
         assert app.config["MAIL_SERVER"] == "smtp.example.org"
         db.engine.dispose()
+
+
+def test_a_contact_who_stops_email_after_a_message_was_queued_is_not_sent_it(mail_hub, smtp):
+    contact = _contact(mail_hub, make_school(mail_hub, "Hill Primary"))
+    smtp.stop()  # queued, waiting for the server
+    message = _queue(mail_hub, contact=contact)
+    dispatch([message])
+    contact.opted_out_at = utcnow()
+    db.session.commit()
+    smtp.start()
+    sending.sweep(utcnow() + timedelta(minutes=2))
+    assert smtp.received == []
+    stored = _fresh(message)
+    assert stored.state == "failed"
+    assert stored.last_error.startswith("Not sent: the contact has asked the hub to stop")
+
+
+def test_an_address_email_servers_cannot_take_fails_and_the_batch_goes_on(mail_hub, smtp):
+    odd = _queue(mail_hub, key="invite:1", to="zoë@hill.example")
+    fine = _queue(mail_hub, key="invite:2", to="head@beck.example")
+    dispatch([odd, fine])
+    assert _fresh(odd).state == "failed"
+    assert "has letters email servers cannot take" in _fresh(odd).last_error
+    assert _fresh(fine).state == "sent" and len(smtp.received) == 1
+
+
+def test_private_links_leave_the_stored_copy_once_the_message_has_gone(mail_hub, smtp):
+    head = "http://localhost/head/" + "A1b2" * 11 + "/mou"
+    person = "http://localhost/s/ABC234/p/" + "0f" * 32
+    message = _queue(mail_hub, kind="mou", body=f"Read it: {head}\nYours: {person}\nThanks")
+    dispatch([message])
+    (received,) = smtp.received
+    assert head in received.body and person in received.body  # the person gets them
+    stored = _fresh(message).body
+    assert "A1b2" not in stored and "0f0f" not in stored
+    assert stored.count("(the private link was removed from the outbox") == 2
+
+
+def test_after_a_mail_merge_the_lead_marks_the_waiting_messages_sent_at_once(app, hub):
+    lead = make_user(LEAD, hubs=[hub])
+    first = _queue(hub, key="invite:1", to="a@hill.example")
+    second = _queue(hub, key="invite:2", to="b@hill.example")
+    client = _signed_in(app, lead)
+    page = client.get(f"/hubs/{hub.slug}/outbox/")
+    assert "Mark the 2 waiting messages as sent" in page.text
+    up_to = re.search(r'name="up_to" value="(\d+)"', page.text).group(1)
+    later = _queue(hub, key="invite:3", to="c@hill.example")  # made after the page was opened
+    done = client.post(f"/hubs/{hub.slug}/outbox/mark-waiting-sent", data={"up_to": up_to})
+    assert "Marked 2 messages as sent." in client.get(done.headers["Location"]).text
+    assert [_fresh(m).state for m in (first, second, later)] == ["sent", "sent", "waiting"]
+    assert (
+        client.post(
+            f"/hubs/{hub.slug}/outbox/mark-waiting-sent", data={"up_to": "9" * 5000}
+        ).status_code
+        == 400
+    )

@@ -9,8 +9,9 @@ from factories import make_hub, make_survey, make_user, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hubsurvey.admin.services import load_reference_data
 from hubsurvey.extensions import db
-from hubsurvey.invitations.people import PeopleError, parse_people, remind
+from hubsurvey.invitations.people import PeopleError, Person, invite, parse_people, remind
 from hubsurvey.models import Invitee, Message, Response
 
 LINK = re.compile(r"http://localhost(/s/[A-Z0-9]+/p/[0-9a-f]+)")
@@ -135,3 +136,20 @@ def test_another_hubs_staff_cannot_see_or_invite_people(app, hub, survey):
     assert outsider.get(base).status_code == 404
     assert outsider.post(base, data={"people": "a, a@b.example"}).status_code == 404
     assert outsider.post(base + "/remind").status_code == 404
+
+
+def test_guessing_personal_links_is_slowed_but_a_person_using_theirs_never_is(make_app):
+    app = make_app(PERSONAL_LINK_LIMIT="3 per hour")
+    with app.app_context():
+        load_reference_data()
+        survey = make_survey(make_hub(), anonymous=False)
+        with app.test_request_context(base_url="http://localhost"):
+            invite(survey, [Person("Jo Bloggs", "jo@school.example")], None)
+        path = LINK.search(db.session.scalar(db.select(Message.body))).group(1)
+        code = survey.code
+    client = app.test_client()
+    for _ in range(5):
+        assert client.get(path).status_code == 302
+    wrong = f"/s/{code}/p/{'0' * 64}"
+    assert [client.get(wrong).status_code for _ in range(3)] == [404] * 3
+    assert client.get(wrong).status_code == 429

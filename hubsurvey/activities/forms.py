@@ -1,9 +1,52 @@
+import re
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from hubsurvey.forms import CheckboxesField, choices
-from hubsurvey.vocabulary import ACTIVITY_KINDS
+from hubsurvey.contacts.services import one_line
+from hubsurvey.forms import CheckboxesField, choices, email_address
+from hubsurvey.vocabulary import ACTIVITY_KINDS, RESPONDENT_ROLES
+
+# Hours of CPD a session counts for, per attendee: quarter hours, up to a week's worth.
+FEWEST_HOURS = Decimal("0.25")
+MOST_HOURS = Decimal(40)
+# Plain digits 0-9 with a decimal point: never '²' or another script's digits, and never so
+# many digits that reading them costs anything.
+_HOURS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{0,4})?|\.[0-9]{1,4}")
+NAME_LIMIT = 120
+ANOTHER_SCHOOL = "0"
+
+
+def read_hours(text: str) -> float:
+    """Hours of CPD as typed ("1.5", "2", ".75"), or a ValidationError saying what to type."""
+    text = text.strip().removesuffix("hours").removesuffix("hour").strip()
+    if not _HOURS.fullmatch(text):
+        raise ValidationError("Enter the hours as a number, like 1.5")
+    hours = Decimal(text)
+    if not FEWEST_HOURS <= hours <= MOST_HOURS:
+        raise ValidationError("Hours of CPD must be between 0.25 and 40")
+    if hours % FEWEST_HOURS:
+        raise ValidationError("Enter the hours in quarter hours, like 1.25, 1.5 or 1.75")
+    return float(hours)
+
+
+def hours_text(hours: float | None) -> str:
+    """Hours as people write them: 1.5, 2, 0.25, 1,250."""
+    if hours is None:
+        return ""
+    return f"{hours:,.2f}".rstrip("0").rstrip(".")
+
+
+class EndTimeField(TimeField):
+    """A time, with a message a lead understands when it is not one."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter the end time as hours and minutes, like 17:30") from error
 
 
 class ActivityForm(FlaskForm):
@@ -17,6 +60,18 @@ class ActivityForm(FlaskForm):
     kind = SelectField("Kind of activity", choices=choices(ACTIVITY_KINDS.items()))
     starts_on = DateField("Date", validators=[InputRequired("Enter the date")])
     starts_at = TimeField("Start time", validators=[InputRequired("Enter the start time")])
+    ends_at = EndTimeField(
+        "End time (optional)",
+        description="The same day. When the session ends, everyone on its register with an "
+        "email address is sent the feedback link.",
+        validators=[Optional()],
+    )
+    hours = StringField(
+        "Hours of CPD (optional)",
+        description="What the session counts for, for each person who attends: for example "
+        "1.5 for an hour and a half.",
+        validators=[Optional()],
+    )
     place = StringField(
         "Place (optional)",
         validators=[Optional(), Length(max=200, message="Place must be 200 characters or fewer")],
@@ -37,3 +92,66 @@ class ActivityForm(FlaskForm):
         "activities so their answers can be read together.",
         coerce=int,
     )
+
+    def validate_ends_at(self, field) -> None:
+        start = self.starts_at.data
+        if field.data is not None and start is not None and field.data <= start:
+            raise ValidationError("The end time must be after the start time")
+
+    def validate_hours(self, field) -> None:
+        read_hours(field.data)
+
+    def cpd_hours(self) -> float | None:
+        """The hours typed, read; None when left empty."""
+        return read_hours(self.hours.data) if (self.hours.data or "").strip() else None
+
+
+class AttendanceForm(FlaskForm):
+    """One person on an activity's register, as taken at the door."""
+
+    name = StringField(
+        "Name",
+        filters=[one_line],
+        validators=[
+            DataRequired("Enter the person's name"),
+            Length(max=NAME_LIMIT, message=f"Name must be {NAME_LIMIT} characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Email address (optional)",
+        description="The session's feedback link is emailed here when it ends.",
+        filters=[one_line],
+        validators=[email_address],
+    )
+    school = SelectField(
+        "School",
+        # Checked against the hub's partner schools below, with a message of our own.
+        validate_choice=False,
+    )
+    role = SelectField(
+        "Role (optional)",
+        choices=choices([("", "Not given"), *RESPONDENT_ROLES.items()]),
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, schools=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.school.choices = choices(
+            [
+                ("", "Choose their school"),
+                *((str(school.id), school.name) for school in schools),
+                (ANOTHER_SCHOOL, "Another school, or none"),
+            ]
+        )
+
+    def validate_school(self, field) -> None:
+        allowed = {choice.value for choice in field.choices if choice.value}
+        if field.data not in allowed:
+            raise ValidationError("Choose their school from the list, or Another school")
+
+    def validate_role(self, field) -> None:
+        if field.data and field.data not in RESPONDENT_ROLES:
+            raise ValidationError("Choose a role from the list")
+
+    def school_id(self) -> int | None:
+        return None if self.school.data == ANOTHER_SCHOOL else int(self.school.data)

@@ -1,13 +1,17 @@
 from datetime import datetime
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user
 
 from hubsurvey import qr
-from hubsurvey.activities import bp, services
-from hubsurvey.activities.forms import ActivityForm
+from hubsurvey.activities import bp, feedback_links, register, services
+from hubsurvey.activities.forms import ActivityForm, AttendanceForm, hours_text
 from hubsurvey.forms import choices
 from hubsurvey.htmx import render
 from hubsurvey.hubs.services import current_partners
+from hubsurvey.models import utcnow
+from hubsurvey.models.base import in_uk
+from hubsurvey.reports import exports
 
 
 def _activity(activity_id: int):
@@ -15,7 +19,7 @@ def _activity(activity_id: int):
 
 
 def _link(activity) -> str:
-    return url_for("respond.start", code=activity.code, _external=True)
+    return feedback_links.feedback_url(activity)
 
 
 @bp.get("/")
@@ -41,6 +45,8 @@ def edit(activity_id: int | None = None):
             activity.starts_at.date(),
             activity.starts_at.time(),
         )
+        form.ends_at.data = activity.ends_at.time() if activity.ends_at else None
+        form.hours.data = hours_text(activity.hours)
         form.need_areas.data = [a.id for a in activity.need_areas]
         form.schools.data = [s.id for s in activity.schools]
         form.feedback.data = activity.survey_id
@@ -55,6 +61,12 @@ def edit(activity_id: int | None = None):
             title=form.title.data.strip(),
             kind=form.kind.data,
             starts_at=datetime.combine(form.starts_on.data, form.starts_at.data),
+            ends_at=(
+                datetime.combine(form.starts_on.data, form.ends_at.data)
+                if form.ends_at.data
+                else None
+            ),
+            hours=form.cpd_hours(),
             place=(form.place.data or "").strip(),
             online=form.online.data,
             facilitator=(form.facilitator.data or "").strip(),
@@ -75,6 +87,7 @@ def show(activity_id: int):
         link=_link(activity),
         qr_svg=qr.svg(_link(activity)),
         feedback=services.live_feedback(activity),
+        **_register_context(activity),
     )
 
 
@@ -95,3 +108,112 @@ def qr_png(activity_id: int):
     """A large QR code of the feedback link, for the last slide of the session."""
     activity = _activity(activity_id)
     return qr.png_download(_link(activity), f"feedback-{activity.code}-qr.png")
+
+
+# The register: who came, taken on a phone at the door or afterwards
+
+
+def _register_context(activity) -> dict:
+    """What the activity's page and its register page show about the register."""
+    return {
+        "attendees": register.attendees(activity),
+        "totals": register.totals(activity),
+        "links": feedback_links.link_status(activity),
+        "hours_text": hours_text,
+    }
+
+
+def _attendance(activity, attendance_id: int):
+    return register.find_attendance(activity, attendance_id) or abort(404)
+
+
+def _person(form: AttendanceForm) -> register.Person:
+    return register.Person(
+        name=form.name.data,
+        email=form.email.data,
+        school_id=form.school_id(),
+        role=form.role.data or None,
+    )
+
+
+@bp.route("/<int:activity_id>/register", methods=["GET", "POST"])
+def take_register(activity_id: int):
+    """The register page, built for a phone at the door: add one person, then the next."""
+    activity = _activity(activity_id)
+    form = AttendanceForm(schools=register.register_schools(g.hub))
+    if form.validate_on_submit():
+        person = _person(form)
+        register.add_person(activity, person, current_user._get_current_object())
+        flash(f"Added {person.name}")
+        return redirect(url_for("activities.take_register", activity_id=activity.id), 303)
+    page = render_template(
+        "activities/register.html", activity=activity, form=form, **_register_context(activity)
+    )
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/<int:activity_id>/register/<int:attendance_id>", methods=["GET", "POST"])
+def change_attendance(activity_id: int, attendance_id: int):
+    activity = _activity(activity_id)
+    attendance = _attendance(activity, attendance_id)
+    form = AttendanceForm(schools=register.register_schools(g.hub, attendance.school))
+    if not form.is_submitted():
+        form.name.data, form.email.data = attendance.name, attendance.email
+        form.school.data = str(attendance.school_id or "0")
+        form.role.data = attendance.role or ""
+    if form.validate_on_submit():
+        person = _person(form)
+        register.change_person(attendance, person)
+        flash(f"Saved {person.name}")
+        return redirect(url_for("activities.take_register", activity_id=activity.id), 303)
+    page = render_template(
+        "activities/attendance.html", activity=activity, attendance=attendance, form=form
+    )
+    return page, 422 if form.errors else 200
+
+
+@bp.post("/<int:activity_id>/register/<int:attendance_id>/remove")
+def remove_attendance(activity_id: int, attendance_id: int):
+    activity = _activity(activity_id)
+    attendance = _attendance(activity, attendance_id)
+    name = attendance.name
+    register.remove_person(attendance)
+    flash(f"Removed {name} from the register")
+    return redirect(url_for("activities.take_register", activity_id=activity.id), 303)
+
+
+@bp.get("/<int:activity_id>/register.csv")
+def register_csv(activity_id: int):
+    """The register as a CSV file: one row per person, recorded as an export."""
+    activity = _activity(activity_id)
+    made = utcnow()
+    exports.record(
+        g.hub,
+        current_user._get_current_object(),
+        activity.survey,
+        "register",
+        "csv",
+        f"activity={activity.id}",
+    )
+    body = "".join(exports.csv_chunks(register.register_rows(activity)))
+    name = f"register-{exports.slug(activity.title) or 'activity'}-{in_uk(made):%Y-%m-%d}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename={name}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/<int:activity_id>/feedback/send")
+def send_feedback_now(activity_id: int):
+    """The feedback link emailed now, before the end time, to whoever has not had it."""
+    activity = _activity(activity_id)
+    count = feedback_links.send_links(activity, by=current_user._get_current_object())
+    if count:
+        flash(f"Sending the feedback link to {count} {'person' if count == 1 else 'people'}.")
+    else:
+        flash("Everyone on the register with an email address has had the feedback link.")
+    return redirect(url_for("activities.show", activity_id=activity.id, _anchor="register"), 303)

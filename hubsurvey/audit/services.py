@@ -49,6 +49,7 @@ ACTIONS = {
     "reminders-set": "Set survey reminders",
     "people-invited": "Invited people by name",
     "message-retried": "Tried sending a message again",
+    "messages-marked-sent": "Marked messages as sent by hand",
     "mou-saved": "Saved the memorandum of understanding",
     "mou-sent": "Sent the memorandum of understanding",
     "mou-signed": "A head signed the memorandum of understanding",
@@ -57,6 +58,8 @@ ACTIONS = {
     "head-link-revoked": "Withdrew a head's link",
     "head-view-sent": "Sent a head their school's view",
     "head-view-opened": "A head opened their school's view",
+    "attendance-saved": "Saved someone on an activity's register",
+    "attendance-removed": "Removed someone from an activity's register",
 }
 PAGE_SIZE = 50
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from hubsurvey.audit.services import record
 from hubsurvey.contacts.links import new_public_id
 from hubsurvey.extensions import db
-from hubsurvey.models import Contact, Hub, Partnership, School, utcnow
+from hubsurvey.models import Contact, HeadLink, Hub, Partnership, School, utcnow
 
 # Digits 0-9 (never another script's), spaces, +, brackets and hyphens, with a digit in it.
 PHONE = re.compile(r"[0-9 +()-]*[0-9][0-9 +()-]*")
@@ -83,6 +83,8 @@ def stage_contact(school: School, kind: str, details: ContactDetails) -> tuple[C
             # Links already sent to the old address would show the new one's details: they
             # stop working, and messages to the new address carry new ones.
             contact.public_id = new_public_id()
+            if kind == "head":
+                withdraw_head_links(school)
     for name, value in vars(details).items():
         setattr(contact, name, value)
     return contact, changed
@@ -110,9 +112,28 @@ def save_contact(school: School, kind: str, details: ContactDetails) -> Contact:
     return contact
 
 
+def withdraw_head_links(school: School) -> int:
+    """A new head, or none: the private links sent to the school's former head stop working
+    (the MoU, the school's view), in the caller's transaction. How many were working."""
+    now = utcnow()
+    working = db.session.scalars(
+        db.select(HeadLink).where(
+            HeadLink.school_id == school.id,
+            HeadLink.revoked_at.is_(None),
+            HeadLink.expires_at > now,
+        )
+    ).all()
+    for link in working:
+        link.revoked_at = now
+    return len(working)
+
+
 def remove_contact(contact: Contact) -> None:
-    """Delete a contact's details: the links in messages sent to them stop working."""
+    """Delete a contact's details: the links in messages sent to them stop working, and for
+    a head, their private links to the MoU and the school's view too."""
     school = contact.school
+    if contact.kind == "head":
+        withdraw_head_links(school)
     record(
         "contact-removed", hub=school.hub, target=school_words(school), detail=contact.kind_label
     )

@@ -128,7 +128,8 @@ def needs(hub: Hub, school: School) -> list[SchoolNeeds]:
         survey = db.session.get(Survey, survey_id)
         wave = next(w for w in survey.waves if w.number == number)
         filters = Filters(survey=survey, wave_id=wave.id, values={"school": str(school.id)})
-        rows = needs_summary(hub, filters)
+        # Small groups hidden on named surveys too: a head never sees one teacher's answers.
+        rows = needs_summary(hub, filters, protect=True)
         ranked = sorted((r for r in rows if r.rank), key=lambda r: (r.rank, r.need_area.position))
         found.append(
             SchoolNeeds(

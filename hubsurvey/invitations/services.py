@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import url_for
+from sqlalchemy.exc import IntegrityError
 
 from hubsurvey.audit.services import record
 from hubsurvey.extensions import db
@@ -60,11 +61,20 @@ def ensure_links(survey: Survey, schools: list[School]) -> dict[int, SchoolLink]
         for link in db.session.scalars(db.select(SchoolLink).where(SchoolLink.survey == survey))
     }
     for school in schools:
-        if school.id not in links:
-            link = SchoolLink(survey=survey, school=school, token=secrets.token_urlsafe(24))
-            db.session.add(link)
-            links[school.id] = link
-    db.session.flush()
+        if school.id in links:
+            continue
+        link = SchoolLink(survey=survey, school=school, token=secrets.token_urlsafe(24))
+        try:
+            with db.session.begin_nested():
+                db.session.add(link)
+        except IntegrityError:
+            # Made at the same moment by another request (a double click): theirs stands.
+            link = db.session.scalar(
+                db.select(SchoolLink).where(
+                    SchoolLink.survey_id == survey.id, SchoolLink.school_id == school.id
+                )
+            )
+        links[school.id] = link
     return links
 
 

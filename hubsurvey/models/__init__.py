@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, one module per part of the domain."""
 
 from hubsurvey.models.accounts import LinkToken, User
-from hubsurvey.models.activities import Activity
+from hubsurvey.models.activities import Activity, Attendance
 from hubsurvey.models.audit import AuditEntry, JobRun, UserSession
 from hubsurvey.models.base import utcnow
 from hubsurvey.models.exports import ExportRecord
@@ -22,6 +22,7 @@ from hubsurvey.models.surveys import GridRow, Question, Section, Survey, Wave
 __all__ = [
     "Activity",
     "Answer",
+    "Attendance",
     "AuditEntry",
     "Contact",
     "ExportRecord",

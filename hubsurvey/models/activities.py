@@ -2,14 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubsurvey.extensions import db
 from hubsurvey.models.base import one_of, utcnow
 from hubsurvey.models.hubs import Hub, NeedArea, School
 from hubsurvey.models.surveys import Survey
-from hubsurvey.vocabulary import ACTIVITY_KINDS
+from hubsurvey.vocabulary import ACTIVITY_KINDS, RESPONDENT_ROLES
 
 activity_need_area = Table(
     "activity_need_area",
@@ -34,6 +34,11 @@ class Activity(db.Model):
     title: Mapped[str] = mapped_column(String(160))
     kind: Mapped[str] = mapped_column(String(20))
     starts_at: Mapped[datetime]
+    # When the session ends: attendees with an email address are sent its feedback link
+    # then. And the hours of professional development it counts for, per attendee.
+    ends_at: Mapped[datetime | None]
+    hours: Mapped[float | None] = mapped_column(Float)
+    feedback_sent_at: Mapped[datetime | None]
     place: Mapped[str] = mapped_column(String(200), default="")
     online: Mapped[bool] = mapped_column(default=False)
     facilitator: Mapped[str] = mapped_column(String(120), default="")
@@ -49,3 +54,30 @@ class Activity(db.Model):
         secondary=activity_need_area, order_by="NeedArea.position"
     )
     schools: Mapped[list[School]] = relationship(secondary=activity_school, order_by="School.name")
+
+
+class Attendance(db.Model):
+    """One person on an activity's register: who came, from which school, in what role.
+    Personal data: kept and erased as named responses are."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        CheckConstraint(f"role IS NULL OR {one_of('role', RESPONDENT_ROLES)}", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str | None] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    activity: Mapped[Activity] = relationship()
+    school: Mapped[School | None] = relationship()

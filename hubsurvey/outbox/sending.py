@@ -20,14 +20,17 @@ from flask import current_app
 from sqlalchemy import update
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Message, utcnow
-from hubsurvey.outbox.services import forget_password_link, mail_configured
+from hubsurvey.models import Contact, Message, utcnow
+from hubsurvey.outbox.services import forget_private_links, mail_configured
 
 MAX_ATTEMPTS = 5
 # After a message's nth failed attempt, the wait before the next: 1 minute, 5, 30, 2 hours.
 RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 30, 120)]
 # A message 'sending' for longer than this was being sent by a worker that stopped.
 STALE = timedelta(minutes=10)
+STOPPED_EMAIL = (
+    "Not sent: the contact has asked the hub to stop emailing them, or has no email address now."
+)
 STOPPED = (
     "The worker stopped while sending this message, so it may or may not have arrived. "
     "Check with the recipient before sending it again."
@@ -91,6 +94,14 @@ def send_messages(ids: list[int]) -> int:
                 _give_back(message, problem)
                 if problem.unreachable:
                     unreachable = problem
+                continue
+            except UnicodeError:
+                # smtplib sends addresses as ASCII: 'zoë@school.example' cannot go.
+                reason = f"The address {message.to_email} has letters email servers cannot take."
+                _give_back(message, MailProblem(reason, permanent=True))
+                if connection is not None:  # the server may be mid-message: start afresh
+                    _close(connection)
+                    connection = None
                 continue
             except (smtplib.SMTPException, OSError) as error:  # SMTPException is an OSError
                 _give_back(message, _problem(error, message))
@@ -158,7 +169,8 @@ def message_id_header(message: Message) -> str:
 
 def _claim(message_id: int) -> Message | None:
     """Take the message for this job: queued → sending, counted as an attempt. None if it
-    is not queued (another job has it, or it has gone)."""
+    is not queued (another job has it, or it has gone), or if its contact has since asked
+    the hub to stop emailing them (it then fails, saying so, and is never sent)."""
     claimed = db.session.execute(
         update(Message)
         .where(Message.id == message_id, Message.state == "queued")
@@ -168,7 +180,12 @@ def _claim(message_id: int) -> Message | None:
     db.session.commit()
     if not claimed:
         return None
-    return db.session.get(Message, message_id, populate_existing=True)
+    message = db.session.get(Message, message_id, populate_existing=True)
+    contact = db.session.get(Contact, message.contact_id) if message.contact_id else None
+    if contact is not None and not contact.reachable:
+        _give_back(message, MailProblem(STOPPED_EMAIL, permanent=True))
+        return None
+    return message
 
 
 def _ours(message: Message):
@@ -185,23 +202,28 @@ def _mark_sent(message: Message) -> None:
     db.session.execute(
         update(Message)
         .where(*_ours(message))
-        .values(state="sent", sent_at=utcnow(), last_error="", body=forget_password_link(message))
+        .values(state="sent", sent_at=utcnow(), last_error="", body=forget_private_links(message))
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
 
 
 def _give_back(message: Message, problem: MailProblem) -> None:
-    """The attempt failed: queued again to be tried later, or failed for good."""
-    failed = problem.permanent or message.attempts >= MAX_ATTEMPTS
+    """The attempt failed: queued again to be tried later, or failed for good. While the
+    mail server cannot be reached at all, the attempt does not count: the message waits,
+    tried each minute, for as long as the server is down, and goes when it is back."""
+    failed = problem.permanent or (not problem.unreachable and message.attempts >= MAX_ATTEMPTS)
     reason = problem.reason
     if failed and not problem.permanent:
         reason += f" Tried {message.attempts} times."
+    values = {"state": "failed" if failed else "queued", "last_error": reason[:500]}
+    if problem.unreachable:
+        values["attempts"] = Message.attempts - 1
     db.session.execute(
         update(Message)
         .where(Message.id == message.id, Message.claimed_at == message.claimed_at)
         .where(Message.state == "sending")
-        .values(state="failed" if failed else "queued", last_error=reason[:500])
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -23,10 +23,12 @@ PAGE_SIZE = 50
 # Messages handed to the worker in one job: it sends them over one connection.
 BATCH = 100
 MERGE_HEADINGS = ["to_email", "to_name", "subject", "body", "school", "kind", "state"]
-# A one-time password link, as auth.set_password's URL: removed from a message once it is
-# sent, so that the outbox, like the link_token table, holds no link that still works.
-PASSWORD_LINK = re.compile(r"\S+/password/[A-Za-z0-9_-]{20,}")
-LINK_REMOVED = "(the one-time link was removed from the outbox once the message was sent)"
+# The private links a message may carry: a one-time password link, a head's link, a person's
+# own link to a named survey. Only their hashes are stored elsewhere, so once the message has
+# gone they are removed from its stored copy too: the outbox, like the tables, then holds no
+# link that still works.
+PRIVATE_LINK = re.compile(r"\S+/(?:password|head|s/[A-Z0-9]+/p)/[A-Za-z0-9_-]{20,}\S*")
+LINK_REMOVED = "(the private link was removed from the outbox once the message was sent)"
 
 
 def mail_configured() -> bool:
@@ -133,11 +135,9 @@ def _reload(message: Message) -> None:
     db.session.commit()
 
 
-def forget_password_link(message: Message) -> str:
-    """The body to keep once an account message has gone: without its one-time link."""
-    if message.kind != "account":
-        return message.body
-    return PASSWORD_LINK.sub(LINK_REMOVED, message.body)
+def forget_private_links(message: Message) -> str:
+    """The body to keep once a message has gone: without the private links it carried."""
+    return PRIVATE_LINK.sub(LINK_REMOVED, message.body)
 
 
 # Staff accounts: the one-time link emailed, when mail is set up
@@ -241,12 +241,42 @@ def mark_sent_by_hand(message: Message) -> bool:
     changed = db.session.execute(
         update(Message)
         .where(Message.id == message.id, Message.state.in_(("waiting", "failed")))
-        .values(state="sent", sent_at=utcnow(), body=forget_password_link(message))
+        .values(state="sent", sent_at=utcnow(), body=forget_private_links(message))
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     _reload(message)
     return bool(changed)
+
+
+def mark_waiting_sent(hub: Hub, up_to: int) -> int:
+    """The lead sent the waiting messages by mail merge: those up to message `up_to` (the
+    newest they could see) are done; a message made since stays waiting. How many."""
+    ids = list(
+        db.session.scalars(
+            db.select(Message.id).where(
+                Message.hub_id == hub.id, Message.state == "waiting", Message.id <= up_to
+            )
+        )
+    )
+    for message in db.session.scalars(db.select(Message).where(Message.id.in_(ids))):
+        message.state, message.sent_at = "sent", utcnow()
+        message.body = forget_private_links(message)
+    if ids:
+        record(
+            "messages-marked-sent",
+            hub=hub,
+            target=f"{len(ids)} waiting {'message' if len(ids) == 1 else 'messages'}",
+            detail="Sent by hand, by mail merge",
+        )
+    db.session.commit()
+    return len(ids)
+
+
+def newest_waiting(hub: Hub) -> int | None:
+    return db.session.scalar(
+        db.select(func.max(Message.id)).where(Message.hub_id == hub.id, Message.state == "waiting")
+    )
 
 
 def send_waiting(hub: Hub) -> int:

@@ -52,6 +52,7 @@ def index():
         messages=messages,
         state=state,
         counts=services.state_counts(g.hub),
+        newest_waiting=services.newest_waiting(g.hub),
         states=MESSAGE_STATES,
         kinds=MESSAGE_KINDS,
         configured=services.mail_configured(),
@@ -106,6 +107,21 @@ def send_waiting():
         flash(f"Sending {count} {'message' if count == 1 else 'messages'}.")
     else:
         flash("No messages were waiting.")
+    return redirect(url_for("outbox.index"), 303)
+
+
+@bp.post("/mark-waiting-sent")
+def mark_waiting_sent():
+    """After a mail merge: the waiting messages the lead could see are done."""
+    up_to = request.form.get("up_to", "")
+    if not (up_to.isascii() and up_to.isdigit() and len(up_to) <= 12):
+        abort(400)
+    count = services.mark_waiting_sent(g.hub, int(up_to))
+    flash(
+        f"Marked {count} {'message' if count == 1 else 'messages'} as sent."
+        if count
+        else "No messages were waiting."
+    )
     return redirect(url_for("outbox.index"), 303)
 
 

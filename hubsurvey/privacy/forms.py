@@ -36,8 +36,21 @@ class ChosenForm(FlaskForm):
         option_widget=widgets.CheckboxInput(),
     )
 
+    # Entries on activities' registers that name the person.
+    attendance = SelectMultipleField(
+        "Register entries",
+        coerce=int,
+        validate_choice=False,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+
     def validate_responses(self, field) -> None:
-        if not field.data:
-            raise ValidationError("Choose at least one response")
-        if any(not 1 <= value <= LARGEST_ID for value in field.data):
+        if not field.data and not self.attendance.data:
+            raise ValidationError("Choose at least one response or register entry")
+        if any(not 1 <= value <= LARGEST_ID for value in field.data or []):
             raise ValidationError("Choose from the responses listed")
+
+    def validate_attendance(self, field) -> None:
+        if any(not 1 <= value <= LARGEST_ID for value in field.data or []):
+            raise ValidationError("Choose from the register entries listed")

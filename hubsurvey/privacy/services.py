@@ -2,7 +2,9 @@
 
 Only responses that hold a name or an email address are searched: those given to named
 surveys, including any given before a survey was switched to anonymous (they keep the name
-they were given). Anonymous answers hold neither, so there is nobody in them to find."""
+they were given). Anonymous answers hold neither, so there is nobody in them to find.
+Activities' registers name people too: their entries are found, handed over and erased the
+same way."""
 
 from collections import Counter
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from hubsurvey.audit import services as audit
 from hubsurvey.extensions import db
-from hubsurvey.models import Answer, Hub, Question, Response, Survey
+from hubsurvey.models import Activity, Answer, Attendance, Hub, Message, Question, Response, Survey
 from hubsurvey.respond.services import saved_values
 from hubsurvey.surveys.questions import describe
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
@@ -73,6 +75,59 @@ def find(hub: Hub, search: Search) -> list[Response]:
     return _load(ids)
 
 
+def _matches(search: Search, name: str, email: str) -> bool:
+    wanted = search.term.casefold()
+    if search.by == "email":
+        return email.strip().casefold() == wanted
+    return wanted in " ".join(name.split()).casefold()
+
+
+def find_attendance(hub: Hub, search: Search) -> list[Attendance]:
+    """The hub's register entries whose email or name is found as find() finds responses."""
+    candidates = db.session.execute(
+        db.select(Attendance.id, Attendance.name, Attendance.email).where(
+            Attendance.hub_id == hub.id
+        )
+    )
+    return _load_attendance(
+        [id_ for id_, name, email in candidates if _matches(search, name, email)]
+    )
+
+
+def chosen_attendance(hub: Hub, ids: list[int]) -> list[Attendance] | None:
+    """The register entries with these ids, or None if any is not one of the hub's."""
+    found = _load_attendance(set(ids), hub)
+    return found if len(found) == len(set(ids)) else None
+
+
+def _load_attendance(ids, hub: Hub | None = None) -> list[Attendance]:
+    if not ids:
+        return []
+    query = (
+        db.select(Attendance)
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(Attendance.id.in_(ids))
+        .options(selectinload(Attendance.activity), selectinload(Attendance.school))
+        .order_by(Activity.starts_at.desc(), Attendance.id)
+    )
+    if hub is not None:
+        query = query.where(Attendance.hub_id == hub.id)
+    return list(db.session.scalars(query))
+
+
+def about_attendance(attendance: Attendance) -> list[tuple[str, str]]:
+    """What a register entry says about the person, in words."""
+    hours = attendance.activity.hours
+    facts = [
+        ("Name", attendance.name),
+        ("Email", attendance.email),
+        ("School", attendance.school.name if attendance.school else ""),
+        ("Role", RESPONDENT_ROLES.get(attendance.role or "", "")),
+        ("Hours of CPD", f"{hours:g}" if hours is not None else ""),
+    ]
+    return [(key, value) for key, value in facts if value]
+
+
 def chosen(hub: Hub, ids: list[int]) -> list[Response] | None:
     """The responses with these ids, or None if any is not a named response of the hub's."""
     responses = _load(set(ids), hub)
@@ -125,10 +180,22 @@ def _when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
 
 
-def access_rows(responses: list[Response]) -> Iterator[list]:
+def access_rows(responses: list[Response], attendances: list[Attendance] = ()) -> Iterator[list]:
     """The person's data for a right-of-access request: what each response says about them,
-    then one row per answer (per chosen option, per need area)."""
+    then one row per answer (per chosen option, per need area); then each register entry,
+    one row per fact, with the activity in the survey column."""
     yield ACCESS_HEADINGS
+    for attendance in attendances:
+        activity = attendance.activity
+        start = [
+            f"Register: {activity.title}",
+            f"{activity.starts_at:%Y-%m-%d}",
+            "on the register",
+            _when(attendance.created_at),
+            "",
+        ]
+        for key, value in about_attendance(attendance):
+            yield [*start, key, value]
     for response in responses:
         status = "sent" if response.status == "submitted" else "not sent (draft)"
         start = [
@@ -161,18 +228,43 @@ def _target(survey: Survey, count: int) -> str:
     )
 
 
-def record_download(hub: Hub, responses: list[Response], search: Search) -> None:
-    """Record a right-of-access download: one audit entry per survey."""
+def per_activity(attendances: list[Attendance]) -> list[tuple[Activity, int]]:
+    """How many of the register entries are on each activity's register, in the order they
+    came."""
+    counts = Counter(attendance.activity_id for attendance in attendances)
+    activities = {attendance.activity_id: attendance.activity for attendance in attendances}
+    return [(activities[activity_id], n) for activity_id, n in counts.items()]
+
+
+def _register_target(activity: Activity, count: int) -> str:
+    entries = "register entry" if count == 1 else "register entries"
+    return f"{count} {entries} in activity {activity.id}: {activity.title}"
+
+
+def record_download(
+    hub: Hub, responses: list[Response], search: Search, attendances: list[Attendance] = ()
+) -> None:
+    """Record a right-of-access download: one audit entry per survey, and per activity."""
     for survey, count in per_survey(responses):
         audit.record(
             "access-download", hub=hub, target=_target(survey, count), detail=f"by {search.by}"
         )
+    for activity, count in per_activity(attendances):
+        audit.record(
+            "access-download",
+            hub=hub,
+            target=_register_target(activity, count),
+            detail=f"by {search.by}",
+        )
     db.session.commit()
 
 
-def erase(hub: Hub, responses: list[Response], search: Search) -> int:
-    """Delete the responses and their answers in one transaction, recorded in the audit log;
-    returns how many went."""
+def erase(
+    hub: Hub, responses: list[Response], search: Search, attendances: list[Attendance] = ()
+) -> int:
+    """Delete the responses and their answers, and the register entries with the feedback
+    messages addressed to them, in one transaction, recorded in the audit log; returns how
+    many responses went."""
     ids = [response.id for response in responses]
     counts = per_survey(responses)
     db.session.execute(delete(Answer).where(Answer.response_id.in_(ids)))
@@ -181,5 +273,17 @@ def erase(hub: Hub, responses: list[Response], search: Search) -> int:
         audit.record(
             "responses-erased", hub=hub, target=_target(survey, count), detail=f"by {search.by}"
         )
+    for activity, count in per_activity(attendances):
+        audit.record(
+            "attendance-removed",
+            hub=hub,
+            target=_register_target(activity, count),
+            detail=f"erased at the person's request; found by {search.by}",
+        )
+    # The feedback link emailed to them holds their name and address.
+    keys = [f"feedback:{a.activity_id}:{a.id}" for a in attendances]
+    if keys:
+        db.session.execute(delete(Message).where(Message.hub_id == hub.id, Message.key.in_(keys)))
+    db.session.execute(delete(Attendance).where(Attendance.id.in_([a.id for a in attendances])))
     db.session.commit()
     return len(ids)

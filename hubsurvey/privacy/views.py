@@ -25,7 +25,9 @@ def _results(typed: str, status: int = 200, errors=()):
         status,
         search=search,
         found=found,
+        attended=services.find_attendance(g.hub, search),
         about=services.about,
+        about_attendance=services.about_attendance,
         answers=services.answers,
         chosen=ChosenForm(formdata=None, term=search.term),
         errors=errors,
@@ -46,11 +48,13 @@ def search():
 
 
 def _chosen(form: ChosenForm):
-    """The search and the responses chosen from it; a 404 if any is not this hub's."""
-    responses = services.chosen(g.hub, form.responses.data)
-    if responses is None:
+    """The search, and the responses and register entries chosen from it; a 404 if any is
+    not this hub's."""
+    responses = services.chosen(g.hub, form.responses.data or [])
+    attendances = services.chosen_attendance(g.hub, form.attendance.data or [])
+    if responses is None or attendances is None:
         abort(404)
-    return services.search_for(form.term.data), responses
+    return services.search_for(form.term.data), responses, attendances
 
 
 @bp.post("/download")
@@ -59,9 +63,9 @@ def download():
     form = ChosenForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    search, responses = _chosen(form)
-    services.record_download(g.hub, responses, search)
-    body = "".join(csv_chunks(services.access_rows(responses)))
+    search, responses, attendances = _chosen(form)
+    services.record_download(g.hub, responses, search, attendances)
+    body = "".join(csv_chunks(services.access_rows(responses, attendances)))
     name = f"personal-data-{utcnow():%Y-%m-%d}.csv"
     return Response(
         body,
@@ -79,13 +83,15 @@ def confirm_erase():
     form = ChosenForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    search, responses = _chosen(form)
+    search, responses, attendances = _chosen(form)
     return render_template(
         "privacy/confirm.html",
         form=form,
         search=search,
         responses=responses,
         surveys=services.per_survey(responses),
+        attendances=attendances,
+        activities=services.per_activity(attendances),
     )
 
 
@@ -94,10 +100,15 @@ def erase():
     form = ChosenForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    search, responses = _chosen(form)
-    count = services.erase(g.hub, responses, search)
+    search, responses, attendances = _chosen(form)
+    count = services.erase(g.hub, responses, search, attendances)
+    entries, deleted = len(attendances), []
+    if count or not entries:
+        deleted.append(f"{count} {'response' if count == 1 else 'responses'} and their answers")
+    if entries:
+        deleted.append(f"{entries} {'register entry' if entries == 1 else 'register entries'}")
     flash(
-        f"Deleted {count} {'response' if count == 1 else 'responses'} and their answers. "
+        f"Deleted {' and '.join(deleted)}. "
         "The audit log records that you did, without the person's name or email."
     )
     return redirect(url_for("privacy.index"), 303)
@@ -106,4 +117,4 @@ def erase():
 def _invalid(form: ChosenForm):
     if form.term.errors:
         abort(400)  # the search is sent back as it was shown: not something a person types
-    return _results(form.term.data, 422, errors=form.responses.errors)
+    return _results(form.term.data, 422, errors=[*form.responses.errors, *form.attendance.errors])

@@ -53,17 +53,20 @@ class Row:
         return 50 * self.low_share + 50 * self.priority_share
 
 
-def needs_summary(hub: Hub, filters: Filters, grids: list[int] | None = None) -> list[Row]:
+def needs_summary(
+    hub: Hub, filters: Filters, grids: list[int] | None = None, protect: bool = False
+) -> list[Row]:
     """One row per need area (per group, with a breakdown), ranked by need score within
     each group. When any survey summarised is anonymous, figures resting on fewer than the
     hub's smallest group are suppressed, and so are figures that would let someone work out
     such a small group by subtraction (see _hidden). `grids` narrows it to those needs grid
     questions (a survey's results show each grid on its own); by default, every grid of the
-    survey chosen, or of all the hub's needs assessments."""
+    survey chosen, or of all the hub's needs assessments. `protect` applies the small-group
+    rules to named surveys too, for readers outside the hub (a head's view of their school)."""
     if grids is None:
         grids = _grid_ids(hub, filters.survey)
     tallies = _tally(filters, grids)
-    protect = _protects_small_groups(hub, filters)
+    protect = protect or _protects_small_groups(hub, filters)
     hidden = _hidden(hub, filters, grids, tallies) if protect else set()
     areas = {
         a.id: a

@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 
-from hubsurvey import qr
+from hubsurvey import private_links, qr
 from hubsurvey.htmx import go_to, render
 from hubsurvey.invitations import people
 from hubsurvey.respond import abuse, bp, participants, services
@@ -76,6 +76,7 @@ def school_link(code: str, token: str):
 
 
 @bp.get("/<code>/p/<token>")
+@private_links.limit("PERSONAL_LINK_LIMIT", "personal-link")
 def personal_link(code: str, token: str):
     """A person's own link to a named survey: their answers are kept with their name, and
     the link leads back to them until they are sent."""

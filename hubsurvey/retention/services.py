@@ -8,7 +8,16 @@ from sqlalchemy import delete, exists, func, select, update
 
 from hubsurvey.audit import services as audit
 from hubsurvey.extensions import db
-from hubsurvey.models import JobRun, Participant, Response, Survey, UserSession, utcnow
+from hubsurvey.models import (
+    Activity,
+    Attendance,
+    JobRun,
+    Participant,
+    Response,
+    Survey,
+    UserSession,
+    utcnow,
+)
 from hubsurvey.sharing import services as sharing
 
 JOB = "purge"
@@ -25,6 +34,7 @@ class Purged:
     audit_entries: int = 0
     sessions: int = 0
     share_links: int = 0
+    register_entries: int = 0
 
     def __str__(self) -> str:
         return (
@@ -32,7 +42,8 @@ class Purged:
             f"{self.drafts} unsent drafts, {self.participants} participant links that no longer "
             f"link anything, {self.audit_entries} audit entries past their keeping time, "
             f"{self.sessions} ended staff sessions, {self.share_links} read-only links "
-            "that ended long ago"
+            f"that ended long ago, {self.register_entries} register entries past their "
+            "feedback survey's keep-until date"
         )
 
 
@@ -66,6 +77,7 @@ def purge_expired(now: datetime | None = None) -> Purged:
             target=f"survey {survey.id}: {survey.title}",
             detail=f"{removed.rowcount} responses deleted: kept until {survey.keep_until}",
         )
+    purged.register_entries = _purge_registers(today)
     db.session.execute(
         update(Survey)
         .where(Survey.keep_until < today, Survey.status == "open")
@@ -94,6 +106,32 @@ def purge_expired(now: datetime | None = None) -> Purged:
         audit.record("purge", detail=f"{purged.drafts} drafts, {purged.participants} codes")
     db.session.commit()
     return purged
+
+
+def _purge_registers(today: date) -> int:
+    """Delete the register entries of activities whose feedback survey's keep-until date has
+    passed: names on a register are kept as long as named responses, and no longer. One audit
+    entry per activity, saying how many went."""
+    expired = (
+        select(Activity.id, func.count(Attendance.id))
+        .join(Survey, Survey.id == Activity.survey_id)
+        .join(Attendance, Attendance.activity_id == Activity.id)
+        .where(Survey.keep_until < today)
+        .group_by(Activity.id)
+        .order_by(Activity.id)
+    )
+    removed = 0
+    for activity_id, count in db.session.execute(expired).all():
+        activity = db.session.get(Activity, activity_id)
+        db.session.execute(delete(Attendance).where(Attendance.activity_id == activity_id))
+        removed += count
+        audit.record(
+            "purge",
+            hub=activity.hub,
+            target=f"activity {activity.id}: {activity.title}",
+            detail=f"{count} register entries deleted: kept until {activity.survey.keep_until}",
+        )
+    return removed
 
 
 def still_expired(now: datetime | None = None) -> dict[str, int]:

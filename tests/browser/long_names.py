@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from factories import make_user
 
+from hubsurvey.activities.register import Person, add_person
 from hubsurvey.activities.services import save_activity
 from hubsurvey.admin.services import add_need_area, save_hub
 from hubsurvey.audit.services import record
@@ -99,6 +100,8 @@ class Network:
     draft_section_id: int
     draft_question_id: int
     activity_ids: list[int]
+    # Per activity, someone on its register with a long name, school and email address.
+    attendance_ids: list[int]
     # Per survey (needs, feedback, outcomes, draft): its id, its last section's, and its first
     # free-text question's, so that every page about a survey is seen for each kind.
     surveys: list[dict[str, int]]
@@ -171,6 +174,7 @@ def build_network() -> Network:
         draft_section_id=draft.sections[-1].id,
         draft_question_id=draft.sections[-1].questions[0].id,
         activity_ids=[activity.id for activity in activities],
+        attendance_ids=[_register(activity, schools, lead) for activity in activities],
         surveys=[_ids(survey) for survey in (needs, feedback, outcomes, draft)],
         setup_token=issue_link("setup", timedelta(hours=1)),
         password_token=issue_link("password", timedelta(days=1), lead),
@@ -207,6 +211,28 @@ def _outbox(hub, school, lead) -> int:
         made.append(message)
     db.session.commit()
     return made[0].id
+
+
+def _register(activity, schools, lead) -> int:
+    """The activity's register: a long-named attendee from the school with the longest name,
+    and others; it ends an hour and a half after it starts, for 1.5 hours of CPD. Returns the
+    long-named attendee's id."""
+    activity.ends_at = activity.starts_at + timedelta(hours=1, minutes=30)
+    activity.hours = 1.5
+    db.session.commit()
+    long_named = add_person(
+        activity,
+        Person(
+            "Dr Anneliese Featherstonehaugh-Montgomery-Ramanathan-O'Connell",
+            RESPONDENT_EMAIL,
+            schools[0].id,
+            "careers-leader",
+        ),
+        lead,
+    )
+    add_person(activity, Person(UNBROKEN, "", schools[2].id, "teaching-assistant"), lead)
+    add_person(activity, Person("Sam Lee", "sam.lee@example.org.uk"), lead)
+    return long_named.id
 
 
 def _memorandum(hub, school, lead) -> int:

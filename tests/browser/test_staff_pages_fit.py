@@ -46,6 +46,7 @@ DOWNLOADS = {
     "hubs.import_template": "a CSV download",
     "surveys.school_links_csv": "a CSV download",
     "outbox.download": "a CSV download (the mail merge)",
+    "activities.register_csv": "a CSV download (an activity's register)",
 }
 ADMIN_EMAIL = "administrator@hubsurvey.example"
 # Pages for someone not signed in yet: a new account's first steps.
@@ -185,8 +186,14 @@ def pages(app, network: Network) -> list[tuple[str, str]]:
         "token": None,  # by purpose, below
     }
     tokens = {"auth.setup": n.setup_token, "auth.set_password": n.password_token}
+    # Each activity with someone on its register, whose own page is seen too.
     fills = [
-        {**common, **ids, "activity_id": n.activity_ids[i % len(n.activity_ids)]}
+        {
+            **common,
+            **ids,
+            "activity_id": n.activity_ids[i % len(n.activity_ids)],
+            "attendance_id": n.attendance_ids[i % len(n.activity_ids)],
+        }
         for i, ids in enumerate(n.surveys)
     ]
     unfilled = []
