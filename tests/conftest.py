@@ -8,6 +8,7 @@ import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from mail_server import MailServer
 from sqlalchemy import MetaData, text
 
 from hubsurvey import create_app
@@ -121,3 +122,21 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server in the test process, collecting what it receives."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp):
+    """The app with a mail server set up: the real one above."""
+    app = make_app(**smtp.settings)
+    with app.app_context():
+        load_reference_data()
+        yield app

@@ -14,7 +14,6 @@ import pytest
 from factories import make_hub, make_school, make_user, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mail_server import MailServer
 from sqlalchemy import delete, func, select
 from test_exports import soffice  # noqa: F401  (a fixture: CSV to XLSX by LibreOffice)
 from test_hostile_staff import NASTY, SCRIPT, assert_rows_obey_the_forms
@@ -22,7 +21,6 @@ from test_hostile_staff import NASTY, SCRIPT, assert_rows_obey_the_forms
 from hubsurvey.activities import feedback_links
 from hubsurvey.activities.register import Person, add_person, totals
 from hubsurvey.activities.services import save_activity
-from hubsurvey.admin.services import load_reference_data
 from hubsurvey.extensions import db
 from hubsurvey.models import (
     Activity,
@@ -49,22 +47,6 @@ HOSTILE_NAMES = [
     "x;=1+1",
     'Zoë O\'Connell "Jo"',
 ]
-
-
-@pytest.fixture
-def smtp():
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mail_app(make_app, smtp):
-    app = make_app(**smtp.settings)
-    with app.app_context():
-        load_reference_data()
-        yield app
 
 
 def _hub():

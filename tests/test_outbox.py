@@ -14,7 +14,7 @@ import pytest
 from factories import make_hub, make_school, make_user, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mail_server import SENDER, MailServer
+from mail_server import SENDER
 from sqlalchemy import delete, func, select
 from test_exports import soffice  # noqa: F401  (a fixture: CSV to XLSX by LibreOffice)
 
@@ -36,23 +36,6 @@ from hubsurvey.outbox.services import dispatch, queue
 from hubsurvey.reports.exports import safe
 
 LEAD = "lead@north.example"
-
-
-@pytest.fixture
-def smtp():
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mail_app(make_app, smtp):
-    """The app with a mail server set up: the real one above."""
-    app = make_app(**smtp.settings)
-    with app.app_context():
-        load_reference_data()
-        yield app
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from hubsurvey.audit.services import record
 from hubsurvey.extensions import db
 from hubsurvey.forms import EMAIL_PATTERN
 from hubsurvey.invitations import texts
+from hubsurvey.invitations.services import reminded_lately
 from hubsurvey.models import Invitee, Response, Survey, User, utcnow
-from hubsurvey.models.base import in_uk
 from hubsurvey.outbox import services as outbox
 from hubsurvey.surveys.waves import current_wave
 
@@ -163,8 +163,7 @@ def remind(survey: Survey, by: User | None, today: date) -> int:
     current wave and was not reminded within the survey's gap; commits. How many."""
     messages = []
     for invitee, answered in invitees(survey):
-        last = in_uk(invitee.reminded_at).date() if invitee.reminded_at else None
-        if answered or (last and (today - last).days < survey.remind_gap_days):
+        if answered or reminded_lately(survey, invitee.reminded_at, today):
             continue
         invitee.reminded_at = utcnow()
         key = f"personal-reminder:{invitee.id}:{today}"

@@ -5,12 +5,10 @@ Messages go through the hub's outbox (hubsurvey/outbox): each has a key naming t
 wave, school, contact and purpose (and a reminder's day), so asking twice, or a job run
 twice, never writes to anyone twice."""
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import url_for
-from sqlalchemy.exc import IntegrityError
 
 from hubsurvey.audit.services import record
 from hubsurvey.extensions import db
@@ -27,7 +25,7 @@ from hubsurvey.models import (
 )
 from hubsurvey.models.base import in_uk
 from hubsurvey.outbox import services as outbox
-from hubsurvey.surveys.services import SchoolStatus, availability, school_statuses
+from hubsurvey.surveys.services import SchoolStatus, availability, ensure_links, school_statuses
 from hubsurvey.surveys.waves import current_wave
 
 # Who at each school a message goes to.
@@ -54,28 +52,11 @@ class Sent:
         return words
 
 
-def ensure_links(survey: Survey, schools: list[School]) -> dict[int, SchoolLink]:
-    """Each school's own link to the survey, made where missing (in the caller's session)."""
-    links = {
-        link.school_id: link
-        for link in db.session.scalars(db.select(SchoolLink).where(SchoolLink.survey == survey))
-    }
-    for school in schools:
-        if school.id in links:
-            continue
-        link = SchoolLink(survey=survey, school=school, token=secrets.token_urlsafe(24))
-        try:
-            with db.session.begin_nested():
-                db.session.add(link)
-        except IntegrityError:
-            # Made at the same moment by another request (a double click): theirs stands.
-            link = db.session.scalar(
-                db.select(SchoolLink).where(
-                    SchoolLink.survey_id == survey.id, SchoolLink.school_id == school.id
-                )
-            )
-        links[school.id] = link
-    return links
+def reminded_lately(survey: Survey, reminded_at: datetime | None, today: date) -> bool:
+    """Reminded within the survey's gap (in days, by the clock in England): not again yet."""
+    if reminded_at is None:
+        return False
+    return (today - in_uk(reminded_at).date()).days < survey.remind_gap_days
 
 
 def school_url(survey: Survey, link: SchoolLink) -> str:
@@ -158,9 +139,9 @@ def send(
     links = ensure_links(survey, [s.school for s in statuses])
     for status in statuses:
         link = links[status.school.id]
-        last = in_uk(link.reminded_at).date() if link.reminded_at else None
-        if purpose == "remind" and last and (today - last).days < survey.remind_gap_days:
-            sent.skipped.append((status.school, f"already reminded on {last:%-d %B}"))
+        if purpose == "remind" and reminded_lately(survey, link.reminded_at, today):
+            when = f"{in_uk(link.reminded_at):%-d %B}"
+            sent.skipped.append((status.school, f"already reminded on {when}"))
             continue
         contacts, why = choose_contacts(status, to)
         if why:
@@ -169,7 +150,7 @@ def send(
         for contact in contacts:
             key = f"{purpose}:survey{survey.id}:wave{wave.id}:school{status.school.id}"
             key += f":contact{contact.id}" + (f":{today}" if purpose == "remind" else "")
-            if _written(survey, key):
+            if outbox.find_message(survey.hub, key) is not None:
                 continue  # asked twice, or a job run twice: nobody gets it twice
             message = compose(template, values(survey, status, link, contact))
             queued = outbox.queue(
@@ -207,11 +188,6 @@ def send(
     db.session.commit()
     outbox.dispatch(sent.messages)
     return sent
-
-
-def _written(survey: Survey, key: str) -> bool:
-    where = (Message.hub_id == survey.hub_id, Message.key == key)
-    return db.session.scalar(db.select(Message.id).where(*where)) is not None
 
 
 def _day(moment: datetime) -> str:

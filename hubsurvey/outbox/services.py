@@ -58,7 +58,7 @@ def queue(
         raise ValueError(f"a message's kind is one of {sorted(MESSAGE_KINDS)}, not {kind!r}")
     if len(key) > 200:
         raise ValueError("a message's key is at most 200 characters")
-    earlier = _by_key(hub, key)
+    earlier = find_message(hub, key)
     if earlier is not None:
         return earlier
     if contact is not None and not contact.reachable:
@@ -85,7 +85,7 @@ def queue(
     except IntegrityError:
         # Made at the same moment by another request or job, which committed first: one
         # message per key, so theirs stands.
-        return _by_key(hub, key)
+        return find_message(hub, key)
     return message
 
 
@@ -121,7 +121,8 @@ def _line(text: str) -> str:
     return " ".join(text.replace("\0", "").split())
 
 
-def _by_key(hub: Hub | None, key: str) -> Message | None:
+def find_message(hub: Hub | None, key: str) -> Message | None:
+    """The hub's message made for this key, if any."""
     where = Message.hub_id == hub.id if hub else Message.hub_id.is_(None)
     query = db.select(Message).where(where, Message.key == key)
     # As stored now: the worker may have sent it since this session last read it.

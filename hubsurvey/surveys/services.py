@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func
+from sqlalchemy.exc import IntegrityError
 
 from hubsurvey.audit.services import record
 from hubsurvey.extensions import db
@@ -398,12 +399,34 @@ def school_links(survey: Survey) -> list[tuple[School, SchoolLink | None]]:
 
 def make_school_links(survey: Survey) -> int:
     """Give every partner school without one its own link; returns how many were made."""
-    made = 0
-    for school, link in school_links(survey):
-        if link is None:
-            db.session.add(
-                SchoolLink(survey=survey, school=school, token=secrets.token_urlsafe(24))
-            )
-            made += 1
+    partners = current_partners(survey.hub)
+    before = db.session.scalar(
+        db.select(func.count(SchoolLink.id)).where(SchoolLink.survey_id == survey.id)
+    )
+    links = ensure_links(survey, partners)
     db.session.commit()
-    return made
+    return len(links) - before
+
+
+def ensure_links(survey: Survey, schools: list[School]) -> dict[int, SchoolLink]:
+    """Each school's own link to the survey, made where missing (in the caller's session)."""
+    links = {
+        link.school_id: link
+        for link in db.session.scalars(db.select(SchoolLink).where(SchoolLink.survey == survey))
+    }
+    for school in schools:
+        if school.id in links:
+            continue
+        link = SchoolLink(survey=survey, school=school, token=secrets.token_urlsafe(24))
+        try:
+            with db.session.begin_nested():
+                db.session.add(link)
+        except IntegrityError:
+            # Made at the same moment by another request (a double click): theirs stands.
+            link = db.session.scalar(
+                db.select(SchoolLink).where(
+                    SchoolLink.survey_id == survey.id, SchoolLink.school_id == school.id
+                )
+            )
+        links[school.id] = link
+    return links
