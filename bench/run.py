@@ -128,10 +128,11 @@ def time_summary(dataset: Dataset, by: str | None) -> list[float]:
 
 
 def bench_results(dataset: Dataset, budget_ms: int, folder: Path) -> None:
-    """A survey's results page (every question's figures), its All waves view and the
-    comparison of two waves, asked for through the app as a browser would (view, queries and
-    template), on a copy of the database with every other response moved to a second wave.
-    The survey is anonymous, so the latest wave is also counted against all waves."""
+    """A survey's results page (every question's figures), its All waves view, the
+    comparison of two waves and one written question's answers searched, asked for through
+    the app as a browser would (view, queries and template), on a copy of the database with
+    every other response moved to a second wave. The survey is anonymous, so the latest wave
+    is also counted against all waves."""
     path = folder / f"results-{dataset.responses}.sqlite"
     shutil.copy(dataset.path, path)
     app = create_app(
@@ -151,6 +152,7 @@ def bench_results(dataset: Dataset, budget_ms: int, folder: Path) -> None:
         db.session.commit()
         base = f"/hubs/{survey.hub.slug}/reports/surveys/{survey.id}/results"
         needs = f"/hubs/{survey.hub.slug}/reports/needs?survey={survey.id}"
+        written = next(q.id for q in survey.questions if q.kind == "long_text")
         db.session.remove()
     client = app.test_client()
     signed_in = client.post(
@@ -161,6 +163,7 @@ def bench_results(dataset: Dataset, budget_ms: int, folder: Path) -> None:
         ("latest wave", base),
         ("all waves", f"{base}?wave=all"),
         ("two waves compared", f"{base}/compare"),
+        ("a written question's answers, searched", f"{base}/questions/{written}?search=time"),
         # The needs summary page on the same data, timed alongside: a reference for a
         # machine whose load differs from run to run.
         ("(for reference: the needs summary page, all waves)", needs),

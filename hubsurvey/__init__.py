@@ -45,8 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hubsurvey.invitations import bp as invitations_bp
     from hubsurvey.mou import bp as mou_bp
     from hubsurvey.outbox import bp as outbox_bp
+    from hubsurvey.plans import bp as plans_bp
     from hubsurvey.privacy import bp as privacy_bp
     from hubsurvey.reports import bp as reports_bp
+    from hubsurvey.resources import bp as resources_bp
+    from hubsurvey.resources import public_bp as public_resources_bp
     from hubsurvey.respond import bp as respond_bp
     from hubsurvey.review import bp as review_bp
     from hubsurvey.sharing import bp as sharing_bp
@@ -65,11 +68,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         invitations_bp,
         outbox_bp,
         activities_bp,
+        plans_bp,
+        resources_bp,
         reports_bp,
         review_bp,
         sharing_bp,
         shared_bp,
         contact_page_bp,
+        public_resources_bp,
         heads_bp,
         respond_bp,
         health_bp,

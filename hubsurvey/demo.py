@@ -5,7 +5,8 @@ The year is played through in order, with the app's own rules: each survey's wav
 the app opens them (a termly survey's label is the term it opened in); each respondent
 answers only what the respond services show their profile (see demo_people); and each
 activity addresses one of the needs the hub's teachers rated lowest, with feedback given in
-the room on the day."""
+the room on the day. Then each hub's series with its registers (demo_series), its resource
+library (demo_resources) and its plan with measures read from all of that (demo_plan)."""
 
 import random
 import secrets
@@ -22,6 +23,9 @@ from hubsurvey.admin.services import load_reference_data, save_hub
 from hubsurvey.auth.services import create_user
 from hubsurvey.demo_outreach import reach_out
 from hubsurvey.demo_people import Answers, Network, give_now, given_then
+from hubsurvey.demo_plan import plan
+from hubsurvey.demo_resources import resources
+from hubsurvey.demo_series import series
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import SchoolDetails, add_partner
 from hubsurvey.models import Activity, Hub, HubType, NeedArea, Survey, User, Wave
@@ -111,9 +115,13 @@ def _fill() -> tuple[User, str, list[tuple[str, Hub, str, str]], list[tuple[Hub,
         survey = _needs_assessment(network, today)
         links.append((survey.code, hub, survey.kind, survey.title))
         heads.append((hub, reach_out(hub, survey, rng)))
-        for activity in _activities(network, survey, today):
+        activities = _activities(network, survey, today)
+        for activity in activities:
             links.append((activity.code, hub, activity.survey.kind, activity.title))
         _outcomes(network, today)
+        series(network, activities, today)
+        resources(hub, activities)
+        plan(hub, survey, activities, today)
     return lead, password, links, heads
 
 

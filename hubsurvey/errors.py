@@ -17,7 +17,7 @@ MESSAGES = {
     405: ("That did not work", "Go back, reload the page and try again."),
     413: (
         "That was too big to send",
-        "Files you upload must be 1 MB or smaller. Split a large file into smaller ones.",
+        "What you sent is larger than this page takes. Split a large file into smaller ones.",
     ),
     429: (
         "Too many attempts",

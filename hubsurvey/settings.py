@@ -40,6 +40,12 @@ class Defaults:
     HEAD_LINK_LIMIT = "30 per 10 minutes"
     # A person's own link to a named survey: links that do not work, from one address.
     PERSONAL_LINK_LIMIT = "30 per 10 minutes"
+    # The resource library: the largest file a hub may upload, and where uploaded files are
+    # kept (empty: resources/ in the instance folder). Teachers' links to resources that do
+    # not work, from one address.
+    RESOURCE_MAX_BYTES = 20 * 1024 * 1024
+    RESOURCE_DIR = ""
+    RESOURCE_LINK_LIMIT = "30 per 10 minutes"
     # A response sent faster than this is kept but flagged "too-fast" for hub staff to review:
     # so many seconds per question shown (each need area of a grid counts), at least the floor.
     RESPOND_SECONDS_PER_QUESTION = 2
@@ -69,7 +75,7 @@ class Defaults:
     WORKER_IMMEDIATE = False
     # When the daily purge runs (24-hour clock, UTC), and how long unsent drafts are kept.
     PURGE_AT = "03:15"
-    # When the day's survey reminders go to schools (24-hour clock, UTC).
+    # When the day's survey reminders go to schools (24-hour clock, as the time in England).
     REMIND_AT = "08:30"
     DRAFT_KEEP_DAYS = 30
     # How long the audit log keeps an entry (about two years by default), in days.

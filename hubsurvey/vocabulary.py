@@ -119,3 +119,40 @@ ACTIVITY_KINDS = {
     "co-delivered": "Co-delivered lesson",
     "open-day": "Open day",
 }
+
+# Activities that run as a series of sessions, with mentoring or follow-up between them.
+SERIES_KINDS = {
+    "work-group": "Work group",
+    "lesson-study": "Lesson study",
+    "npq-cohort": "NPQ cohort",
+    "course": "Course of sessions",
+    "network": "Network",
+    "other": "Other series",
+}
+
+# The sustainability and impact plan.
+TERMS = {"autumn": "Autumn term", "spring": "Spring term", "summer": "Summer term"}
+# How a measure gets its current value: typed in by staff, or read from live evidence.
+MEASURE_KINDS = {
+    "typed": "Typed in",
+    "need-score": "Need score of a need area, in a survey's wave",
+    "confidence-change": "Change in confidence of linked participants",
+    "feedback-rating": "Mean feedback rating of the objective's activities",
+    "outcome": "Outcome figure across partner schools",
+    "schools-active": "Participation: schools active",
+    "teachers-attending": "Participation: teachers attending",
+}
+MEASURE_STATES = {"on-track": "On track", "at-risk": "At risk", "off-track": "Off track"}
+SWOT_QUADRANTS = {
+    "strength": "Strengths",
+    "weakness": "Weaknesses",
+    "opportunity": "Opportunities",
+    "threat": "Threats",
+}
+COST_KINDS = {
+    "staff-time": "Staff time",
+    "supply-cover": "Supply cover",
+    "venue": "Venues",
+    "materials": "Materials",
+    "other": "Other",
+}

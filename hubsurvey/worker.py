@@ -5,6 +5,7 @@ its jobs in a tasks.py with a `register(huey, app)` function, called from here. 
 ids, not objects, opens its own app context, and can run twice safely."""
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 
 from hubsurvey.extensions import db
 from hubsurvey.models import JobRun, utcnow
+from hubsurvey.models.base import in_uk
 
 NAME = "hubsurvey"
 HEARTBEAT = "worker"
@@ -53,6 +55,18 @@ def _make_huey(app: Flask) -> Huey:
         f"WORKER_STORAGE_URL must be empty (SQLite under instance/), sqlite:///PATH, "
         f"redis://... or postgresql://...; it is {url!r}."
     )
+
+
+def daily_in_england(clock: str) -> Callable[[datetime], bool]:
+    """A periodic task's schedule: each day at this time ("08:30") on England's clock, so it
+    does not move by an hour with British Summer Time. Huey asks it with UTC minutes."""
+    hour, minute = (int(part) for part in clock.split(":"))
+
+    def due(moment: datetime) -> bool:
+        local = in_uk(moment)
+        return (local.hour, local.minute) == (hour, minute)
+
+    return due
 
 
 def in_app_context(app: Flask, job: Callable) -> Callable:

@@ -86,12 +86,13 @@ class FreshRequestClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(database_url):
-    """Build an app on this test's database, with extra settings."""
+def make_app(database_url, tmp_path):
+    """Build an app on this test's database, with extra settings. Uploaded files are kept in
+    the test's own folder, never in instance/."""
     apps = []
 
     def make(**extra):
-        app = create_app(_config(database_url, **extra))
+        app = create_app(_config(database_url, **{"RESOURCE_DIR": str(tmp_path / "files")} | extra))
         app.test_client_class = FreshRequestClient
         apps.append(app)
         return app

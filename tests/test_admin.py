@@ -1,12 +1,14 @@
 """Administrators: hubs, accounts and password links, hub types and their need areas."""
 
 import re
+from datetime import datetime
 
 import pytest
 from factories import PASSWORD, make_hub, make_user, sign_in
 
+from hubsurvey.activities.services import save_activity
 from hubsurvey.extensions import db
-from hubsurvey.models import Hub, HubType, NeedArea, User
+from hubsurvey.models import Hub, HubType, NeedArea, Objective, Plan, Resource, Series, User
 from hubsurvey.surveys.services import create_survey
 
 
@@ -207,6 +209,30 @@ def test_a_need_area_used_by_a_survey_cannot_be_removed(client, admin):
     response = client.post(f"/admin/need-areas/{area.id}/remove", follow_redirects=True)
     assert response.status_code == 200
     assert "is used by questions in hubs&#39; surveys, so it cannot be removed" in response.text
+    assert db.session.get(NeedArea, area.id) is not None
+
+
+@pytest.mark.parametrize("tagged", ["activity", "series", "objective", "resource"])
+def test_a_need_area_a_hub_tagged_something_with_cannot_be_removed(client, admin, tagged):
+    hub = make_hub("Leeds English Hub", "english-hub")
+    area = _hub_type("english-hub").need_areas[0]
+    when = datetime(2027, 1, 12, 16, 0)
+    if tagged == "activity":
+        save_activity(hub, None, [area], [], title="Phonics", kind="training", starts_at=when)
+    elif tagged == "series":
+        db.session.add(Series(hub=hub, title="Work group", kind="work-group", need_areas=[area]))
+    elif tagged == "objective":
+        plan = Plan(hub=hub, year=2026)
+        plan.objectives.append(Objective(title="Phonics", need_areas=[area]))
+        db.session.add(plan)
+    else:
+        resource = Resource(hub=hub, title="Slides", url="https://example.org")
+        resource.need_areas.append(area)
+        db.session.add(resource)
+    db.session.commit()
+    response = client.post(f"/admin/need-areas/{area.id}/remove", follow_redirects=True)
+    assert response.status_code == 200
+    assert "so it cannot be removed. You can rename it instead." in response.text
     assert db.session.get(NeedArea, area.id) is not None
 
 

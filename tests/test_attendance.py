@@ -31,8 +31,9 @@ from hubsurvey.models import (
     Message,
     utcnow,
 )
+from hubsurvey.outbox.services import queue
 from hubsurvey.reports.exports import safe
-from hubsurvey.retention.services import purge_expired
+from hubsurvey.retention.services import purge_expired, still_expired
 
 LEAD = "lead@leeds.example"
 START = datetime(2027, 1, 12, 16, 0)
@@ -130,6 +131,19 @@ def test_an_activity_has_an_end_time_and_hours_of_cpd(client, hub, lead):
     )
     db.session.expire_all()
     assert (activity.ends_at, activity.hours) == (None, None)
+
+
+def test_an_edit_posted_without_the_hours_field_keeps_the_hours(client, hub, lead):
+    """A post without the field (a hand-made request, or a page of an older version) is
+    filled from the activity's stored number: it is read as the hours it stands for."""
+    client.post(f"/hubs/{hub.slug}/activities/new", data=_activity_form())
+    activity = db.session.scalar(select(Activity))
+    form = _activity_form(title="Phonics, part two")
+    del form["hours"]
+    response = client.post(f"/hubs/{hub.slug}/activities/{activity.id}/edit", data=form)
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (activity.title, activity.hours) == ("Phonics, part two", 1.5)
 
 
 @pytest.mark.parametrize(
@@ -731,9 +745,32 @@ def test_register_entries_go_when_the_feedback_surveys_keep_until_date_passes(ap
     for activity in (kept, expired):
         for name in ("Ann", "Bo"):
             add_person(activity, Person(name, f"{name.lower()}@hill.example"), None)
+            # The feedback link each was emailed when the session ended.
+            queue(
+                hub,
+                kind="feedback",
+                key=f"feedback:{activity.id}:{name}",
+                to_email=f"{name.lower()}@hill.example",
+                to_name=name,
+                subject="How was the session?",
+                body="Tell us: http://localhost/s/CODE",
+                survey=activity.survey,
+            )
+    db.session.commit()
+    overdue = still_expired()
+    assert (overdue["register_entries"], overdue["messages"]) == (2, 2)
 
     purged = purge_expired()
-    assert purged.register_entries == 2
+    assert purged.register_entries == 2 and purged.messages == 2
+    left = db.session.scalars(select(Message.survey_id)).all()
+    assert left == [kept.survey_id, kept.survey_id]
+    assert still_expired() == {
+        "responses": 0,
+        "drafts": 0,
+        "register_entries": 0,
+        "messages": 0,
+        "follow_ups": 0,
+    }
     assert "2 register entries past their feedback survey's keep-until date" in str(purged)
     assert len(_people(kept)) == 2 and _people(expired) == []
     (entry,) = db.session.scalars(

@@ -7,6 +7,7 @@ with CSRF protection on, nothing changes without a valid token. Run on SQLite an
 """
 
 import copy
+import io
 import re
 import secrets
 from datetime import datetime
@@ -30,6 +31,7 @@ from hubsurvey.models import (
     Contact,
     Participant,
     Partnership,
+    Resource,
     Response,
     SchoolLink,
     Signature,
@@ -37,8 +39,15 @@ from hubsurvey.models import (
     utcnow,
 )
 from hubsurvey.mou.services import current_mou, new_head_link, save_mou
+from hubsurvey.resources import files
+from hubsurvey.resources.links import resource_url
+from hubsurvey.resources.services import Details, add_resource
 from hubsurvey.surveys import questions
 from hubsurvey.surveys.services import create_survey, make_school_links, set_status
+
+RESOURCE_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 # The fixtures below are built once per test and shared by its examples, on purpose: state
 # left by one hostile request is part of what the next one meets.
@@ -656,6 +665,57 @@ def test_a_heads_forms_change_nothing_without_a_valid_csrf_token(protected_head,
     assert response.status_code == 400
     assert "This form could not be sent" in response.text
     assert _signing_state() == before
+
+
+# --- A teacher's link to a resource, from the page after a needs assessment -----------------
+
+
+def _downloads():
+    db.session.rollback()
+    return sorted(db.session.execute(db.select(Resource.id, Resource.downloads)).all())
+
+
+@pytest.fixture
+def resource_links(public):
+    """A file and a link in the hub's library, and the paths of a teacher's links to them."""
+    app, hub = public
+    upload = files.check("guide.pdf", io.BytesIO(RESOURCE_PDF), len(RESOURCE_PDF))
+    made = [
+        add_resource(hub, Details("Phonics guide"), upload),
+        add_resource(hub, Details("Phonics online", url="https://example.org/phonics")),
+    ]
+    with app.test_request_context():
+        return [resource_url(r.id, r.hub_id, r.created_at) for r in made]
+
+
+@HOSTILE
+@given(resource_id=scalar, signature=scalar, data=unknown_fields)
+@example(resource_id="1", signature="é" * 32, data={})
+@example(resource_id="1", signature="\x00", data={})
+@example(resource_id="1" * 30, signature="0" * 32, data={})
+def test_a_teachers_link_to_a_resource_with_any_id_and_signature(
+    public, resource_links, resource_id, signature, data
+):
+    """A made-up link, or a real one changed, opens nothing and counts nothing; the real ones
+    open their resource, whatever is sent with them."""
+    app, _hub = public
+    client = app.test_client()
+    before = _downloads()
+    paths = {f"/r/{quote(resource_id, safe='')}/{quote(signature, safe='')}"}
+    if clean_text(signature):
+        paths |= {link + quote(signature, safe="") for link in resource_links}
+    for path in paths:
+        for response in (client.get(path, query_string=data), client.post(path, data=data)):
+            _no_server_error(response)
+            assert response.status_code not in (200, 303), path
+            response.close()
+    assert _downloads() == before
+    file_link, web_link = resource_links
+    response = client.get(file_link, query_string=data)
+    assert (response.status_code, response.get_data()) == (200, RESOURCE_PDF)
+    response.close()
+    assert client.get(web_link).headers["Location"] == "https://example.org/phonics"
+    assert [count for _id, count in _downloads()] == [n + 1 for _id, n in before]
 
 
 # --- With CSRF protection on, no valid token means no change ---------------------------------

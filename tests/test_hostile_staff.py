@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from factories import PASSWORD, make_hub, make_user, sign_in
@@ -28,31 +29,48 @@ from hubsurvey.models import (
     Attendance,
     AuditEntry,
     Contact,
+    Cost,
+    FollowUp,
+    Funding,
     Hub,
     HubType,
+    KeyPerson,
+    Measure,
     Message,
     NeedArea,
     Partnership,
+    Plan,
+    PlanChange,
     Question,
+    Resource,
     Response,
     School,
     SchoolLink,
     Section,
+    Series,
     ShareLink,
     StatusChange,
     Survey,
+    SwotItem,
     User,
 )
+from hubsurvey.plans.money import MOST_PENCE
+from hubsurvey.school_years import this_year
 from hubsurvey.surveys.questions import DEFAULT_NUMBER_LIMIT
 from hubsurvey.vocabulary import (
     ACCOUNT_ROLES,
     ACTIVITY_KINDS,
     AUDIENCE_FACTS,
+    COST_KINDS,
     CYCLES,
+    MEASURE_KINDS,
     PARTNER_STATUSES,
     PHASES,
     QUESTION_KINDS,
     RESPONDENT_ROLES,
+    SERIES_KINDS,
+    SWOT_QUADRANTS,
+    TERMS,
 )
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -73,6 +91,14 @@ ID_FIELDS = {
     "responses": "response_id",
     "school": "school_id",
     "attendance": "attendance_id",
+    "follow_ups": "follow_up_id",
+    "survey": "survey_id",
+    "need_area": "area_id",
+    "question": "question_id",
+    "series_id": "series_id",
+    "activity": "activity_id",
+    "activities": "activity_id",
+    "objective": "objective_id",
 }
 
 SCRIPT = "<script>alert(1)</script>"
@@ -221,6 +247,25 @@ ACTIVITY = Form(
         "need_areas": [str(v["mine_area_id"])],
         "schools": [str(v["school_id"])],
         "feedback": OneOf("0", str(v["feedback_id"])),
+        "series_id": OneOf("0", str(v["series_id"])),
+    }
+)
+SERIES = Form(
+    fields=lambda v: {
+        "title": OneOf("Reading work group", "Ünïcode lesson study"),
+        "kind": OneOf(*SERIES_KINDS),
+        "description": OneOf("", "Six sessions for Year 1 teachers.\nVisits between them."),
+        "need_areas": [str(v["mine_area_id"])],
+        "schools": [str(v["school_id"])],
+        "feedback": OneOf("0", str(v["feedback_id"])),
+    }
+)
+FOLLOW_UP = Form(
+    fields=lambda v: {
+        "school": str(v["school_id"]),
+        "held_on": OneOf(date.today().isoformat(), (date.today() - timedelta(30)).isoformat()),
+        "hours": OneOf("", "1.5"),
+        "notes": OneOf("", "Visited two classrooms; agreed a gap task."),
     }
 )
 ATTENDANCE = Form(
@@ -239,7 +284,71 @@ CONTACT = Form(
         "phone": OneOf("", "0113 496 0000", "+44 (0)113 496-0000"),
     }
 )
+RESOURCE = Form(
+    fields=lambda v: {
+        "title": OneOf("Phonics guide", "Ünïcode slides"),
+        "description": OneOf("", "For teachers new to phonics."),
+        "url": OneOf("https://example.org/phonics", "www.example.org/guide.pdf"),
+        "need_areas": [str(v["mine_area_id"])],
+        "phases": OneOf([], ["primary", "special"]),
+        "activity": OneOf("0", str(v["activity_id"])),
+    }
+)
+# The plan's forms (plans/forms.py).
+OBJECTIVE = Form(
+    fields=lambda v: {
+        "title": OneOf("Reading fluency", "Ünïcode objective"),
+        "owner": OneOf("", "Priya Shah"),
+        "terms": OneOf(["autumn", "summer"], []),
+        "need_areas": [str(v["mine_area_id"])],
+        "activities": OneOf([str(v["activity_id"])], []),
+    }
+)
+PERSON = Form(
+    fields=lambda v: {
+        "role": OneOf("Hub lead", "Ünïcode role"),
+        "name": OneOf("", "Sam Lee"),
+        "backup": OneOf("", "Ann Jones"),
+        "notes": OneOf("", "Two days a week.\nCovers for the maths lead."),
+    }
+)
+FUNDING = Form(
+    fields=lambda v: {
+        "source": OneOf("DfE grant", "Trust contribution"),
+        "amount": OneOf("£1,250.50", "1250", "80"),
+        "ends_on": OneOf("", f"{this_year() + 1}-03-31"),
+        "notes": OneOf("", "Three years"),
+    }
+)
+COST = Form(
+    fields=lambda v: {
+        "objective": OneOf("0", str(v["objective_id"])),
+        "kind": OneOf(*COST_KINDS),
+        "description": OneOf("", "Hall hire"),
+        "amount": OneOf("£1,250.50", "400", "0.5"),
+    }
+)
 NOTHING = Form(fields=lambda v: {}, examples=4)
+# A plan's measure: what it reads (the kind), then only what that kind needs.
+MEASURE = Form(
+    examples=30,
+    fields=lambda v: {
+        "kind": OneOf(*MEASURE_KINDS),
+        "title": OneOf("", "Teachers trained", "Ünïcode measure"),
+        "survey": str(v["survey_id"]),
+        "wave": "0",
+        "need_area": OneOf(str(v["mine_area_id"]), "0"),
+        "question": "0",
+        "standard": OneOf("", "70"),
+        "unit": OneOf("", "%", "teachers"),
+        "current": OneOf("", "40", "62.5"),
+        "baseline": OneOf("", "30", "1,250"),
+        "use_current": OneOf("", "y"),
+        "target": OneOf("", "50", "10"),
+        "due_on": OneOf("", "2027-07-16"),
+        "direction": OneOf("higher", "lower"),
+    },
+)
 ADMIN_NOTHING = Form(admin=True, fields=lambda v: {}, examples=4)
 # The privacy pages' forms: a search, then responses chosen from what it found.
 CHOSEN = Form(
@@ -248,6 +357,7 @@ CHOSEN = Form(
         "term": OneOf("Ann", "ann@school.example"),
         "responses": [v["response_id"]],
         "attendance": [v["attendance_id"]],
+        "follow_ups": [v["follow_up_id"]],
     },
 )
 
@@ -412,6 +522,10 @@ STAFF_FORMS: dict[str, Form] = {
         fields=lambda v: {},
         values=lambda v: {"survey_id": v["named_survey_id"]},
     ),
+    "/hubs/<hub_slug>/surveys/<int:survey_id>/people/<int:invitee_id>/withdraw": Form(
+        fields=lambda v: {},
+        values=lambda v: {"survey_id": v["named_survey_id"]},
+    ),
     "/hubs/<hub_slug>/surveys/<int:survey_id>/reminders/automatic": Form(
         fields=lambda v: {
             "remind_days": OneOf("7, 2", ""),
@@ -447,6 +561,17 @@ STAFF_FORMS: dict[str, Form] = {
     "/hubs/<hub_slug>/activities/<int:activity_id>/register/<int:attendance_id>": ATTENDANCE,
     "/hubs/<hub_slug>/activities/<int:activity_id>/register/<int:attendance_id>/remove": NOTHING,
     "/hubs/<hub_slug>/activities/<int:activity_id>/feedback/send": NOTHING,
+    "/hubs/<hub_slug>/activities/series/new": SERIES,
+    "/hubs/<hub_slug>/activities/series/<int:series_id>/edit": SERIES,
+    "/hubs/<hub_slug>/activities/series/<int:series_id>/remove": NOTHING,
+    "/hubs/<hub_slug>/activities/series/<int:series_id>/follow-ups/new": FOLLOW_UP,
+    "/hubs/<hub_slug>/activities/series/<int:series_id>/follow-ups/<int:follow_up_id>": FOLLOW_UP,
+    "/hubs/<hub_slug>/activities/series/<int:series_id>/follow-ups/<int:follow_up_id>/remove": (
+        NOTHING
+    ),
+    "/hubs/<hub_slug>/resources/new": RESOURCE,
+    "/hubs/<hub_slug>/resources/<int:resource_id>/edit": RESOURCE,
+    "/hubs/<hub_slug>/resources/<int:resource_id>/remove": NOTHING,
     "/hubs/<hub_slug>/sharing/links": Form(
         fields=lambda v: {
             "label": OneOf("Board meeting, 3 December", "Governors"),
@@ -467,6 +592,47 @@ STAFF_FORMS: dict[str, Form] = {
     "/hubs/<hub_slug>/outbox/mark-waiting-sent": Form(
         fields=lambda v: {"up_to": OneOf(str(v["message_id"]), "0")}
     ),
+    "/hubs/<hub_slug>/plan/start": Form(
+        fields=lambda v: {
+            "year": OneOf(str(this_year() + 1), str(this_year())),
+            "start": OneOf("template", "copy"),
+        }
+    ),
+    "/hubs/<hub_slug>/plan/objectives/from-need": Form(
+        fields=lambda v: {"need_area_id": OneOf(str(v["mine_area_id"]), str(v["area_id"]))}
+    ),
+    "/hubs/<hub_slug>/plan/<int:year>/<any(aims, continuity, outlook):part>": Form(
+        fields=lambda v: {
+            "aims": OneOf("Every teacher gets the training they need.", ""),
+            "continuity": "Each school names a second teacher.",
+            "outlook_1": "Two work groups",
+            "outlook_2": "",
+            "outlook_3": "Three work groups\nand a conference",
+        }
+    ),
+    "/hubs/<hub_slug>/plan/<int:year>/review": NOTHING,
+    "/hubs/<hub_slug>/plan/<int:year>/objectives/new": Form(
+        fields=lambda v: {"title": OneOf("Reading fluency", "Ünïcode objective")}
+    ),
+    "/hubs/<hub_slug>/plan/<int:year>/objectives/<int:objective_id>": OBJECTIVE,
+    "/hubs/<hub_slug>/plan/<int:year>/objectives/<int:objective_id>/remove": NOTHING,
+    "/hubs/<hub_slug>/plan/<int:year>/swot/"
+    "<any(strength, weakness, opportunity, threat):quadrant>": Form(
+        fields=lambda v: {"text": OneOf("Lead teachers in four schools", "=1+1")}
+    ),
+    "/hubs/<hub_slug>/plan/<int:year>/swot/<int:swot_item_id>/remove": NOTHING,
+    "/hubs/<hub_slug>/plan/<int:year>/people/new": PERSON,
+    "/hubs/<hub_slug>/plan/<int:year>/people/<int:person_id>": PERSON,
+    "/hubs/<hub_slug>/plan/<int:year>/people/<int:person_id>/remove": NOTHING,
+    "/hubs/<hub_slug>/plan/<int:year>/funding/new": FUNDING,
+    "/hubs/<hub_slug>/plan/<int:year>/funding/<int:funding_id>": FUNDING,
+    "/hubs/<hub_slug>/plan/<int:year>/funding/<int:funding_id>/remove": NOTHING,
+    "/hubs/<hub_slug>/plan/<int:year>/costs/new": COST,
+    "/hubs/<hub_slug>/plan/<int:year>/costs/<int:cost_id>": COST,
+    "/hubs/<hub_slug>/plan/<int:year>/costs/<int:cost_id>/remove": NOTHING,
+    "/hubs/<hub_slug>/plan/<int:year>/objectives/<int:objective_id>/measures/new": MEASURE,
+    "/hubs/<hub_slug>/plan/<int:year>/measures/<int:measure_id>/edit": MEASURE,
+    "/hubs/<hub_slug>/plan/<int:year>/measures/<int:measure_id>/remove": NOTHING,
 }
 
 
@@ -653,6 +819,24 @@ def assert_rows_obey_the_forms() -> None:
             assert activity.ends_at > activity.starts_at, what
         if activity.hours is not None:
             assert 0.25 <= activity.hours <= 40 and (activity.hours * 4).is_integer(), what
+        assert activity.series is None or activity.series.hub_id == activity.hub_id, what
+    for series in db.session.scalars(select(Series).options(selectinload("*"))):
+        what = f"series {series.id}"
+        _text(series.title, 160, f"{what} title", required=True)
+        assert series.title == " ".join(series.title.split()), f"{what} title is not on one line"
+        assert series.kind in SERIES_KINDS, what
+        _text(series.description, 1000, f"{what} description")
+        assert series.survey is None or series.survey.hub_id == series.hub_id, what
+        assert series.survey is None or series.survey.kind == "feedback", what
+        assert all(s.hub_id == series.hub_id for s in series.schools), what
+        assert set(series.need_areas) <= set(series.hub.hub_type.need_areas), what
+    for follow_up in db.session.scalars(select(FollowUp).options(selectinload("*"))):
+        what = f"follow-up {follow_up.id}"
+        assert follow_up.series.hub_id == follow_up.hub_id == follow_up.school.hub_id, what
+        assert follow_up.held_on <= date.today() + timedelta(days=1), what
+        _text(follow_up.notes, 2000, f"{what} notes")
+        if follow_up.hours is not None:
+            assert 0.25 <= follow_up.hours <= 40 and (follow_up.hours * 4).is_integer(), what
     for person in db.session.scalars(select(Attendance).options(selectinload("*"))):
         what = f"register entry {person.id}"
         _text(person.name, 120, f"{what} name", required=True)
@@ -675,15 +859,60 @@ def assert_rows_obey_the_forms() -> None:
         assert contact.email == "" or EMAIL.match(contact.email), what
         assert contact.phone == "" or re.fullmatch(r"[0-9 +()-]*[0-9][0-9 +()-]*", contact.phone)
         assert contact.school.hub_id == contact.hub_id, what
+    for resource in db.session.scalars(select(Resource).options(selectinload("*"))):
+        what = f"resource {resource.id}"
+        _text(resource.title, 200, f"{what} title", required=True)
+        _text(resource.description, 1000, f"{what} description")
+        assert resource.title == " ".join(resource.title.split()), f"{what} title is not one line"
+        # A link (http or https, to a host) or a file, never both.
+        assert bool(resource.url) != bool(resource.stored_name), what
+        if resource.url:
+            parts = urlsplit(resource.url)
+            assert parts.scheme in ("http", "https") and parts.hostname, resource.url
+        assert set(resource.phases) <= set(PHASES), what
+        assert set(resource.need_areas) <= set(resource.hub.hub_type.need_areas), what
+        assert resource.activity is None or resource.activity.hub_id == resource.hub_id, what
+    _plans_obey_the_forms()
     for change in db.session.scalars(select(StatusChange)):
         assert change.status in PARTNER_STATUSES
     for link in db.session.scalars(select(ShareLink)):
         _text(link.label, 120, f"share link {link.id} label", required=True)
         assert link.label == link.label.strip() and link.expires_at > link.created_at
+    for measure in db.session.scalars(select(Measure).options(selectinload("*"))):
+        _check_measure(measure)
     for entry in db.session.scalars(select(AuditEntry)):
         _text(entry.target, 200, f"audit entry {entry.id} target")
         _text(entry.detail, 500, f"audit entry {entry.id} detail")
     db.session.commit()
+
+
+def _check_measure(measure: Measure) -> None:
+    """A measure reads only its own hub's evidence, of the kind it names."""
+    what = f"measure {measure.id}"
+    _text(measure.title, 300, f"{what} title", required=True)
+    _text(measure.unit, 40, f"{what} unit")
+    _text(measure.standard, 200, f"{what} standard")
+    assert measure.kind in MEASURE_KINDS, what
+    plan = measure.objective.plan
+    for figure in (measure.baseline, measure.target, measure.current):
+        assert figure is None or (math.isfinite(figure) and abs(figure) < 10**9), what
+    if measure.due_on is not None:
+        assert date(plan.year, 9, 1) <= measure.due_on <= date(plan.year + 3, 8, 31), what
+    if measure.baseline is not None and measure.target is not None:
+        better = 1 if measure.higher_is_better else -1
+        assert better * (measure.target - measure.baseline) > 0, f"{what} aims backwards"
+    survey = measure.survey
+    if survey is not None:
+        assert survey.hub_id == plan.hub_id, f"{what} reads another hub's survey"
+        assert survey.kind == ("outcomes" if measure.kind == "outcome" else "needs"), what
+    if measure.wave is not None:
+        assert measure.wave.survey_id == measure.survey_id, f"{what} reads another survey's wave"
+    if measure.need_area is not None:
+        assert measure.need_area.hub_type_id == plan.hub.hub_type_id, what
+    if measure.question is not None:
+        assert measure.question in survey.questions, f"{what} reads another survey's question"
+    if measure.kind in ("need-score", "confidence-change", "outcome"):
+        assert survey is not None, f"{what} reads no survey"
 
 
 def _check_survey(survey: Survey) -> None:
@@ -803,16 +1032,86 @@ def _row(record) -> tuple:
     return (type(record).__name__, *(getattr(record, key) for key in keys))
 
 
+def _plans_obey_the_forms() -> None:
+    """The plan's records: each one its form would accept (plans/forms.py)."""
+    for plan in db.session.scalars(select(Plan).options(selectinload("*"))):
+        what = f"plan {plan.id}"
+        _text(plan.aims, 4000, f"{what} aims")
+        _text(plan.continuity, 4000, f"{what} continuity")
+        for n in (1, 2, 3):
+            _text(getattr(plan, f"outlook_{n}"), 2000, f"{what} outlook {n}")
+        for objective in plan.objectives:
+            what = f"objective {objective.id}"
+            _text(objective.title, 300, f"{what} title", required=True)
+            assert objective.title == " ".join(objective.title.split()), what
+            _text(objective.owner, 120, f"{what} owner")
+            assert set(objective.terms) <= set(TERMS), what
+            assert set(objective.need_areas) <= set(plan.hub.hub_type.need_areas), what
+            assert all(a.hub_id == plan.hub_id for a in objective.activities), what
+    for item in db.session.scalars(select(SwotItem)):
+        assert item.quadrant in SWOT_QUADRANTS
+        _text(item.text, 500, f"SWOT item {item.id}", required=True)
+    for person in db.session.scalars(select(KeyPerson)):
+        what = f"key person {person.id}"
+        _text(person.role, 120, f"{what} role", required=True)
+        for field, limit in (("name", 120), ("backup", 120), ("notes", 500)):
+            _text(getattr(person, field), limit, f"{what} {field}")
+    for source in db.session.scalars(select(Funding)):
+        what = f"funding {source.id}"
+        _text(source.source, 200, f"{what} source", required=True)
+        _text(source.notes, 500, f"{what} notes")
+        assert 1 <= source.amount_pence <= MOST_PENCE, what
+        assert source.ends_on is None or 2000 <= source.ends_on.year <= 2100, what
+    for cost in db.session.scalars(select(Cost).options(selectinload("*"))):
+        what = f"cost {cost.id}"
+        assert cost.kind in COST_KINDS, what
+        _text(cost.description, 300, f"{what} description")
+        assert 1 <= cost.amount_pence <= MOST_PENCE, what
+        assert cost.objective is None or cost.objective.plan_id == cost.plan_id, what
+    for change in db.session.scalars(select(PlanChange)):
+        _text(change.what, 500, f"plan change {change.id}", required=True)
+
+
+def _plan_rows(hub_id: int) -> list[tuple]:
+    """Hub B's plans and everything in them."""
+    rows = []
+    for plan in db.session.scalars(select(Plan).where(Plan.hub_id == hub_id)):
+        rows.append(_row(plan))
+        for objective in plan.objectives:
+            rows += [_row(objective), *map(_row, objective.measures)]
+            areas, activities = objective.need_areas, objective.activities
+            rows.append(("objective links", [a.id for a in areas], [a.id for a in activities]))
+        for model in (SwotItem, KeyPerson, Funding, Cost, PlanChange):
+            rows += map(_row, db.session.scalars(select(model).where(model.plan_id == plan.id)))
+    return rows
+
+
 def _hub_rows(hub_id: int) -> list[tuple]:
     """Hub B's records, as rows: what staff of hub A must never change."""
     db.session.expire_all()
     rows = [_row(db.session.get(Hub, hub_id))]
-    for model in (School, Partnership, Activity, Attendance, Contact, StatusChange, Message):
+    for model in (
+        School,
+        Partnership,
+        Activity,
+        Attendance,
+        Contact,
+        StatusChange,
+        Message,
+        Resource,
+        Series,
+        FollowUp,
+    ):
         for record in db.session.scalars(select(model).where(model.hub_id == hub_id)):
             rows.append(_row(record))
             if isinstance(record, Activity):
                 areas, schools = record.need_areas, record.schools
                 rows.append(("links", [a.id for a in areas], [s.id for s in schools]))
+            if isinstance(record, Resource):
+                rows.append(("tags", [a.id for a in record.need_areas]))
+            if isinstance(record, Series):
+                areas, schools = record.need_areas, record.schools
+                rows.append(("series links", [a.id for a in areas], [s.id for s in schools]))
     for survey in db.session.scalars(select(Survey).where(Survey.hub_id == hub_id)):
         rows += [_row(survey), *map(_row, survey.waves)]
         for section in survey.sections:
@@ -824,6 +1123,7 @@ def _hub_rows(hub_id: int) -> list[tuple]:
         rows += [_row(record) for record in db.session.scalars(linked)]
     answers = select(Answer).join(Response).join(Survey).where(Survey.hub_id == hub_id)
     rows += [_row(answer) for answer in db.session.scalars(answers)]
+    rows += _plan_rows(hub_id)
     db.session.commit()
     return rows
 

@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from hubsurvey.extensions import db
+from hubsurvey.hubs import imports
 from hubsurvey.models import Partnership, School
 
 
@@ -268,14 +269,26 @@ def test_malformed_files_get_a_message(client, hub, lead, content, message):
 
 
 def test_an_oversized_upload_gets_a_message(client, hub, lead):
-    content = b"name,phase\r\n" + b"A school,Primary\r\n" * 70_000  # about 1.2 MB
+    row = b"A school,Primary\r\n"
+    content = b"name,phase\r\n" + row * (imports.MAX_BYTES // len(row) + 100)  # just over
     response = _upload(client, hub, content)
     assert response.status_code == 422
-    assert "The file is too big. It must be 1 MB or smaller." in response.text
+    assert "The file is too big. It must be 10 MB or smaller" in response.text
+
+
+def test_a_file_larger_than_other_forms_take_is_read_by_the_import(client, hub, lead):
+    """A register download of a large area is several MB: more than the 2 MB other forms
+    take, well within the import's 10 MB."""
+    rows = b"".join(b"A school %d,Primary,%s\r\n" % (i, b"x" * 300) for i in range(4000))
+    content = b"name,phase,notes\r\n" + rows
+    assert len(content) > 1024 * 1024
+    response = _upload(client, hub, content)
+    assert response.status_code == 200
+    assert "Add 4000 new schools" in " ".join(response.text.split())
 
 
 def test_an_upload_over_the_request_limit_gets_a_page_not_a_crash(client, hub, lead):
-    body = b"x" * (5 * 1024 * 1024)
+    body = b"x" * (11 * 1024 * 1024)
     response = client.post(
         f"/hubs/{hub.slug}/schools/import",
         input_stream=io.BytesIO(body),
@@ -283,7 +296,7 @@ def test_an_upload_over_the_request_limit_gets_a_page_not_a_crash(client, hub, l
         content_type="multipart/form-data; boundary=boundary",
     )
     assert response.status_code == 413
-    assert "Files you upload must be 1 MB or smaller" in response.text
+    assert "What you sent is larger than this page takes" in response.text
 
 
 def test_confirm_checks_the_file_again(client, hub, lead):

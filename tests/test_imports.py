@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Partnership, School
+from hubsurvey.models import AuditEntry, Partnership, School
 
 # A dozen rows in the register's own columns and character set (Windows-1252): a special
 # school, a pupil referral unit, a college, an independent school, a closed school, one
@@ -322,6 +322,13 @@ def test_reimporting_an_updated_list_adds_new_offers_changes_and_skips_the_uncha
     page = _text(client.get(response.headers["Location"]))
     assert "Added 1 school and updated 2." in page
     assert "8 already up to date." in page
+    # Each import is in the audit log, by counts.
+    imports = db.session.scalars(
+        db.select(AuditEntry.detail)
+        .where(AuditEntry.action == "schools-imported")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert imports == ["10 added, 0 updated", "1 added, 2 updated"]
 
 
 def test_a_change_the_lead_unticks_is_not_made(client, hub, lead):

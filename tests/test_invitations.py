@@ -2,7 +2,7 @@
 the message, where each school is, and reminders that never write to a school twice."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from factories import make_hub, make_needs_response, make_school, make_survey, make_user, sign_in
@@ -12,6 +12,7 @@ from hubsurvey.extensions import db
 from hubsurvey.invitations.services import due_reminders
 from hubsurvey.models import AuditEntry, Contact, Message, Reminder, Response, SchoolLink, utcnow
 from hubsurvey.surveys.services import create_survey, set_status
+from hubsurvey.worker import daily_in_england
 
 LINK = re.compile(r"http://localhost(/s/[A-Z0-9]+/school/[\w-]+)(?=\s)")
 
@@ -374,3 +375,11 @@ def test_an_outcomes_survey_sends_each_school_its_link_to_enter_its_figures(
     path = LINK.search(message.body).group(1)
     contact = app.test_client()
     assert contact.get(path).headers["Location"] == f"/s/{outcomes.code}/1"
+
+
+def test_reminders_go_at_the_same_time_on_englands_clock_all_year():
+    due = daily_in_england("08:30")
+    # Winter: England is on UTC. Summer: 08:30 in England is 07:30 UTC.
+    assert due(datetime(2026, 12, 1, 8, 30)) and not due(datetime(2026, 12, 1, 7, 30))
+    assert due(datetime(2027, 6, 1, 7, 30)) and not due(datetime(2027, 6, 1, 8, 30))
+    assert not due(datetime(2026, 12, 1, 8, 31))

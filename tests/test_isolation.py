@@ -5,15 +5,55 @@ from datetime import date, datetime
 from factories import make_hub, make_school, make_user, sign_in
 
 from hubsurvey.activities.register import Person, add_person
+from hubsurvey.activities.series import save_follow_up, save_series
 from hubsurvey.activities.services import save_activity
 from hubsurvey.extensions import db
 from hubsurvey.heads.services import sign
-from hubsurvey.models import Reminder, utcnow
+from hubsurvey.models import Invitee, Measure, Reminder, utcnow
 from hubsurvey.mou.services import new_head_link, save_mou
 from hubsurvey.outbox.services import queue
+from hubsurvey.plans import sections
+from hubsurvey.plans import services as plans
+from hubsurvey.plans.services import add_objective, start_plan
+from hubsurvey.resources.services import Details, add_resource
 from hubsurvey.respond.services import start as start_response
+from hubsurvey.school_years import this_year
 from hubsurvey.sharing import services as sharing
 from hubsurvey.surveys.services import create_survey
+
+
+def _their_measure(theirs) -> dict:
+    """Their plan for this school year, with an objective and a measure of it."""
+    plan, _made = start_plan(theirs, this_year(), None, with_objectives=False)
+    objective = add_objective(plan, "Their objective", None)
+    measure = Measure(objective=objective, title="Their measure", kind="typed", current=1)
+    db.session.add(measure)
+    db.session.commit()
+    return {"year": plan.year, "objective_id": objective.id, "measure_id": measure.id}
+
+
+PLAN_PAGES = {"hub_slug", "year", "part", "quadrant"}
+
+
+def _their_plan_parts(theirs) -> dict:
+    """Their plan's SWOT item, key person, funding and cost."""
+    plan = plans.find_plan(theirs, this_year())
+    item = sections.add_swot_item(plan, "threat", "Their threat", None)
+    person = sections.save_person(plan, None, None, role="Their lead", name="", backup="", notes="")
+    source = sections.save_funding(
+        plan, None, None, name="Their grant", amount_pence=100, ends_on=None, notes=""
+    )
+    cost = sections.save_cost(
+        plan, None, None, objective=None, kind="venue", description="", amount_pence=100
+    )
+    return {
+        "swot_item_id": item.id,
+        "person_id": person.id,
+        "funding_id": source.id,
+        "cost_id": cost.id,
+        "part": "aims",
+        "quadrant": "threat",
+    }
 
 
 def _their_values(theirs) -> dict:
@@ -33,7 +73,8 @@ def _their_values(theirs) -> dict:
     link, _token = sharing.create_link(theirs, "Board meeting", 30, by=None)
     viewer = make_user("board@south.example", role="viewer", hubs=[theirs])
     reminder = Reminder(survey_id=survey.id, send_on=date(2027, 1, 12), below=5)
-    db.session.add(reminder)
+    invitee = Invitee(survey_id=survey.id, name="Kim", email="kim@south.example", token_hash="0")
+    db.session.add_all([reminder, invitee])
     message = queue(
         theirs, kind="invitation", key="k", to_email="a@south.example", subject="S", body="B"
     )
@@ -44,28 +85,39 @@ def _their_values(theirs) -> dict:
     save_mou(theirs, "South Hub offers training.", "- Release time", None, None)
     head_link, _head_token = new_head_link(school, None, utcnow())
     signature = sign(head_link, 1, "Sam South", "Headteacher", "")
-    return {
-        "reminder_id": reminder.id,
-        "message_id": message.id,
-        "activity_id": activity.id,
-        "attendance_id": attendee.id,
-        "link_id": link.id,
-        "viewer_id": viewer.id,
-        "hub_slug": theirs.slug,
-        "school_id": school.id,
-        "head_link_id": head_link.id,
-        "signature_id": signature.id,
-        "survey_id": survey.id,
-        "section_id": section.id,
-        "question_id": section.questions[0].id,
-        "direction": "up",
-        "status": "open",
-        "what": "responses-long",
-        "fmt": "csv",
-        "response_id": start_response(survey).id,
-        "action": "exclude",
-        "kind": "head",
-    }
+    series = save_series(theirs, None, [], [school], title="Their work group", kind="network")
+    follow_up = save_follow_up(series, None, school, date(2026, 10, 1), 1, "Their notes", None)
+    resource = add_resource(theirs, Details("Their slides", url="https://south.example/slides"))
+    return (
+        _their_measure(theirs)
+        | _their_plan_parts(theirs)
+        | {
+            "resource_id": resource.id,
+            "reminder_id": reminder.id,
+            "invitee_id": invitee.id,
+            "message_id": message.id,
+            "activity_id": activity.id,
+            "series_id": series.id,
+            "follow_up_id": follow_up.id,
+            "attendance_id": attendee.id,
+            "link_id": link.id,
+            "viewer_id": viewer.id,
+            "hub_slug": theirs.slug,
+            "school_id": school.id,
+            "head_link_id": head_link.id,
+            "signature_id": signature.id,
+            "survey_id": survey.id,
+            "section_id": section.id,
+            "question_id": section.questions[0].id,
+            "direction": "up",
+            "status": "open",
+            "what": "responses-long",
+            "fmt": "csv",
+            "response_id": start_response(survey).id,
+            "action": "exclude",
+            "kind": "head",
+        }
+    )
 
 
 def test_every_hub_url_is_hidden_from_staff_of_other_hubs(app, client):
@@ -92,9 +144,13 @@ def test_records_of_one_hub_are_not_found_through_another(app, client):
     """The hub in the URL is mine, but the survey or school id is theirs."""
     mine, theirs = make_hub("North Hub"), make_hub("South Hub")
     values = _their_values(theirs) | {"hub_slug": mine.slug}
+    # My hub has its plan for the year too: their plan's records are not found through it.
+    start_plan(mine, this_year(), None)
     sign_in(client, make_user(hubs=[mine]))
     for rule in app.url_map.iter_rules():
-        if "hub_slug" not in rule.arguments or rule.arguments == {"hub_slug"}:
+        # A school year, a part of the plan or a SWOT list names my own plan's pages: only
+        # the rules that also take a record's id can reach one of theirs.
+        if "hub_slug" not in rule.arguments or rule.arguments <= PLAN_PAGES:
             continue
         path = rule.build(values)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -123,6 +179,8 @@ def test_routes_that_name_a_record_are_scoped_to_a_hub_or_admin_only(app):
         "heads.signed",
         "heads.withdraw",
         "heads.school",
+        # A teacher's link to a resource: the link's signature is its key (resources/links.py).
+        "public_resources.open",
     }
     # The signed-in person's own records only: anyone else's id is a 404.
     own = {"auth.end_session"}

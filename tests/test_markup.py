@@ -9,6 +9,7 @@ import re
 import weakref
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from factories import PASSWORD, PROFILE, make_school, make_user, valid_answers
@@ -271,6 +272,8 @@ def _fillings(app, rule, values: dict) -> list[tuple[dict, dict]]:
         "hub_type_id": [values["hub_type_id"]],
         "activity_id": [values["activity_id"]],
         "attendance_id": [values["attendance_id"]],
+        "series_id": [values["series_id"]],
+        "follow_up_id": [values["follow_up_id"]],
         "school_id": [values["school_id"]],
         "area_id": [values["area_id"], values["mine_area_id"]],
         "user_id": [values["user_id"], values["staff"].id, values["admin"].id],
@@ -278,7 +281,17 @@ def _fillings(app, rule, values: dict) -> list[tuple[dict, dict]]:
         "token": [values["share_token"], values["token"]],  # the board's; a head's
         "signature_id": [values["signature_id"]],
         "public_id": [values["public_id"]],
-        "signature": [values["signature"]],
+        # A contact's page's, and a teacher's link to a resource.
+        "signature": [values["signature"], values["resource_signature"]],
+        "resource_id": [values["resource_id"]],
+        # The hub's plan for this school year, and its parts (records.plan_records).
+        "year": [values["year"]],
+        "objective_id": [values["objective_id"]],
+        "swot_item_id": [values["swot_item_id"]],
+        "person_id": [values["person_id"]],
+        "funding_id": [values["funding_id"]],
+        "cost_id": [values["cost_id"]],
+        "measure_id": [values["measure_id"]],
     }
     for name in sorted(arguments - {"survey_id", "section_id", "question_id"}):
         converter = rule._converters[name]
@@ -370,3 +383,16 @@ def test_every_form_sent_empty_writes_sound_markup(app):
     """Error messages add ids and descriptions: every form is also seen refusing."""
     pages = _visit_every_page(app, with_errors=True)
     assert pages.problems == {}
+
+
+def test_no_template_puts_a_form_inside_a_paragraph():
+    """A browser ends a <p> where a <form> starts, so the form (a post_link or a button)
+    falls outside the paragraph's font and spacing: it showed in the browser's default serif."""
+    folder = Path(__file__).parent.parent / "hubsurvey" / "templates"
+    opened_form = re.compile(r"<p\b[^>]*>(?:(?!</p>).)*?(<form\b|post_link\(|\bbutton\()", re.S)
+    found = [
+        str(path.relative_to(folder))
+        for path in folder.rglob("*.html")
+        if opened_form.search(path.read_text())
+    ]
+    assert found == []

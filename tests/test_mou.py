@@ -10,6 +10,7 @@ from factories import make_hub, make_school, make_user, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hubsurvey import school_years
 from hubsurvey.contacts.links import new_public_id
 from hubsurvey.extensions import db
 from hubsurvey.heads import services as heads
@@ -90,13 +91,31 @@ def _audit(action):
 
 
 def test_a_school_year_runs_from_september_to_august_and_links_end_with_it():
-    assert services.school_year(date(2026, 8, 31)) == 2025
-    assert services.school_year(date(2026, 9, 1)) == 2026
-    assert services.year_words(2026) == "2026 to 2027"
+    assert school_years.school_year(date(2026, 8, 31)) == 2025
+    assert school_years.school_year(date(2026, 9, 1)) == 2026
+    assert school_years.year_words(2026) == "2026 to 2027"
     # 23:59:59 on 31 August in England is 22:59:59 UTC (British Summer Time).
-    assert services.year_ends(2026) == datetime(2027, 8, 31, 22, 59, 59)
+    assert school_years.year_ends(2026) == datetime(2027, 8, 31, 22, 59, 59)
     # Just after midnight on 1 September in England is still 31 August in UTC.
-    assert services.this_year(datetime(2026, 8, 31, 23, 30)) == 2026
+    assert school_years.this_year(datetime(2026, 8, 31, 23, 30)) == 2026
+
+
+def test_from_august_the_memorandum_is_signed_for_the_coming_year(client, hub, lead):
+    # 23:30 UTC on 31 July is 00:30 on 1 August in England.
+    assert school_years.signing_year(datetime(2027, 7, 31, 22, 59)) == 2026
+    assert school_years.signing_year(datetime(2027, 7, 31, 23, 30)) == 2027
+    assert school_years.signing_year(datetime(2027, 8, 31, 12, 0)) == 2027
+    assert school_years.signing_year(datetime(2027, 9, 15, 12, 0)) == 2027
+    assert school_years.signing_year(datetime(2027, 6, 1, 12, 0)) == 2026
+    # A head's link made in late August works until the end of the coming year, and the
+    # signature through it is for that year.
+    school = make_school(hub, name="Beck Primary")
+    services.save_mou(hub, "We offer training.", "- Release time", None, None)
+    late_august = datetime(2027, 8, 20, 9, 0)
+    link, _token = services.new_head_link(school, None, late_august)
+    assert link.expires_at == school_years.year_ends(2027)
+    signature = heads.sign(link, 1, "Ann Head", "Headteacher", "", late_august)
+    assert signature.school_year == 2027
 
 
 # Versions
@@ -196,8 +215,8 @@ def test_sending_puts_a_message_with_a_working_private_link_in_the_outbox(app, l
     token = path.rsplit("/", 1)[1]
     assert len(token) >= 43 and token not in link.token_hash
     assert link.token_hash == services.token_hash(token)
-    assert link.expires_at == services.year_ends(services.this_year())
-    assert message.key == f"mou:{school.id}:{services.this_year()}:link{link.id}"
+    assert link.expires_at == school_years.year_ends(school_years.this_year())
+    assert message.key == f"mou:{school.id}:{school_years.this_year()}:link{link.id}"
     head = app.test_client()
     opened = head.get(f"{path}/mou")
     assert opened.status_code == 200
@@ -290,7 +309,7 @@ def test_a_head_signs_and_the_school_is_mou_signed_with_a_printable_copy(app, le
     _mou(hub)
     link, token = _link(school)
     head = app.test_client()
-    year = services.year_words(services.this_year())
+    year = school_years.year_words(school_years.this_year())
     data = {
         "signed_name": " Jane   Smith ",
         "signed_role": "Executive headteacher",
@@ -306,7 +325,7 @@ def test_a_head_signs_and_the_school_is_mou_signed_with_a_printable_copy(app, le
         link.id,
         school.id,
     )
-    assert signature.school_year == services.this_year()
+    assert signature.school_year == school_years.this_year()
     assert signature.signed_from == "127.0.0.1" and signature.withdrawn_at is None
     partnership = db.session.get(Partnership, (hub.id, school.id))
     assert partnership.status == "mou-signed"
@@ -471,7 +490,7 @@ def test_a_signature_covers_one_school_year_and_heads_sign_again_the_next(hub, s
 def test_the_school_page_says_who_has_not_signed_for_this_year(lead, hub, school):
     _head(school)
     _mou(hub)
-    year = services.year_words(services.this_year())
+    year = school_years.year_words(school_years.this_year())
     page = lead.get(f"/hubs/{hub.slug}/schools/{school.id}").text
     assert f"Not signed for {year}" in page
     assert "Send the memorandum to the head" in page

@@ -142,7 +142,7 @@ def test_change_in_confidence_for_linked_participants(client, hub):
     for person in people[:5]:
         _linked_response(survey, person, second, 4)
     db.session.commit()
-    changes = confidence_change(survey)
+    changes = confidence_change(survey, None, hub.smallest_group).areas
     early_language = changes[0]
     assert early_language.need_area.name == "Early language"
     assert (early_language.people, early_language.before, early_language.after) == (5, 2, 4)
@@ -150,6 +150,11 @@ def test_change_in_confidence_for_linked_participants(client, hub):
     sign_in(client, make_user(hubs=[hub]))
     page = client.get(f"/hubs/{hub.slug}/surveys/{survey.id}/").text
     assert "Change in confidence for linked participants" in page and "+2.0" in page
+    # The hub's own smallest group decides: five people are too few for a hub that says six.
+    hub.smallest_group = 6
+    db.session.commit()
+    page = client.get(f"/hubs/{hub.slug}/surveys/{survey.id}/").text
+    assert "Not shown: fewer than 6 people" in page and "+2.0" not in page
 
 
 def test_change_resting_on_few_people_is_not_shown_in_anonymous_surveys(client, hub):

@@ -153,3 +153,47 @@ def test_guessing_personal_links_is_slowed_but_a_person_using_theirs_never_is(ma
     wrong = f"/s/{code}/p/{'0' * 64}"
     assert [client.get(wrong).status_code for _ in range(3)] == [404] * 3
     assert client.get(wrong).status_code == 429
+
+
+def test_one_persons_link_is_withdrawn_and_opens_nothing_while_the_others_work(app, lead, survey):
+    _invite(lead, survey, "Jo Bloggs, jo@school.example\nSam Lee, sam@school.example")
+    sent = {m.to_email: m for m in db.session.scalars(db.select(Message))}
+    jo_path = LINK.search(sent["jo@school.example"].body).group(1)
+    sam_path = LINK.search(sent["sam@school.example"].body).group(1)
+    jo = db.session.scalar(db.select(Invitee).where(Invitee.email == "jo@school.example"))
+    people_page = f"/hubs/{survey.hub.slug}/surveys/{survey.id}/people"
+
+    withdrawn = lead.post(f"{people_page}/{jo.id}/withdraw")
+    assert withdrawn.status_code == 303
+    page = lead.get(withdrawn.headers["Location"]).text
+    assert "Jo Bloggs&#39;s link is withdrawn" in page
+    assert "1 unsent message to them stopped." in page
+    # Jo's waiting invitation is stopped and no longer holds the link; Sam's still waits.
+    db.session.expire_all()
+    jo_message, sam_message = sent["jo@school.example"], sent["sam@school.example"]
+    assert (jo_message.state, sam_message.state) == ("failed", "waiting")
+    assert "withdrawn" in jo_message.last_error and jo_path not in jo_message.body
+
+    assert app.test_client().get(jo_path).status_code == 404
+    assert app.test_client().get(sam_path).status_code == 302
+    # Reminders pass Jo by; withdrawing again changes nothing.
+    lead.post(f"{people_page}/remind")
+    reminders = db.session.scalars(db.select(Message).where(Message.key.like("personal-rem%")))
+    assert [m.to_email for m in reminders] == ["sam@school.example"]
+    again = lead.post(f"{people_page}/{jo.id}/withdraw")
+    assert "withdrawn" not in lead.get(again.headers["Location"]).text.split("Invited (")[0]
+    assert "Withdrawn" in lead.get(people_page).text
+
+
+def test_another_hubs_invitation_cannot_be_withdrawn(app, lead, survey):
+    other_hub = make_hub(name="Other Hub")
+    theirs = make_survey(other_hub, anonymous=False)
+    with app.test_request_context():
+        invite(theirs, [Person("Kim", "kim@school.example")], None)
+    kim = db.session.scalar(db.select(Invitee))
+    mine = f"/hubs/{survey.hub.slug}/surveys/{survey.id}/people/{kim.id}/withdraw"
+    assert lead.post(mine).status_code == 404
+    hers = f"/hubs/{other_hub.slug}/surveys/{theirs.id}/people/{kim.id}/withdraw"
+    assert lead.post(hers).status_code == 404
+    db.session.expire_all()
+    assert kim.withdrawn_at is None

@@ -24,6 +24,8 @@ from hubsurvey.sharing import services as sharing
 GONE = "This link has expired or been withdrawn. Ask the hub that sent it to you for a new one."
 # The four report pages a viewer reads, and the hub page that leads to them.
 REPORTS = {"reports.board", "reports.needs", "reports.feedback", "reports.planning"}
+# The hub's sustainability and impact plan, each year's, and its printed version.
+PLAN_PAGES = {"plans.index", "plans.show", "plans.printable", "plans.measure"}
 
 
 @pytest.fixture
@@ -310,7 +312,7 @@ def test_a_viewer_reads_the_four_reports_and_every_other_hub_url_is_a_404(app, n
             else:
                 assert response.status_code == 404, f"{method} {path} gave {response.status_code}"
                 refused.append(f"{method} {rule.rule}")
-    assert opened == REPORTS | {"hubs.hub", "hubs.index"}
+    assert opened == REPORTS | PLAN_PAGES | {"hubs.hub", "hubs.index"}
     assert len(refused) >= 60, refused
     assert any(r.startswith("POST") for r in refused)
     assert snapshot() == before, "a viewer changed something"

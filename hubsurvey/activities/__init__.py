@@ -7,4 +7,4 @@ from hubsurvey.hubs import hub_scoped
 bp = Blueprint("activities", __name__, url_prefix="/hubs/<hub_slug>/activities")
 hub_scoped(bp)
 
-from hubsurvey.activities import views  # noqa: E402, F401  (routes register on import)
+from hubsurvey.activities import series_views, views  # noqa: E402, F401  (routes register on import)

@@ -1,13 +1,14 @@
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TimeField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from hubsurvey.contacts.services import one_line
 from hubsurvey.forms import CheckboxesField, choices, email_address
-from hubsurvey.vocabulary import ACTIVITY_KINDS, RESPONDENT_ROLES
+from hubsurvey.vocabulary import ACTIVITY_KINDS, RESPONDENT_ROLES, SERIES_KINDS
 
 # Hours of CPD a session counts for, per attendee: quarter hours, up to a week's worth.
 FEWEST_HOURS = Decimal("0.25")
@@ -17,6 +18,8 @@ MOST_HOURS = Decimal(40)
 _HOURS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{0,4})?|\.[0-9]{1,4}")
 NAME_LIMIT = 120
 ANOTHER_SCHOOL = "0"
+# Follow-up is logged once it has happened, and not years later.
+FOLLOW_UP_DAYS_BACK = 5 * 366
 
 
 def read_hours(text: str) -> float:
@@ -30,6 +33,12 @@ def read_hours(text: str) -> float:
     if hours % FEWEST_HOURS:
         raise ValidationError("Enter the hours in quarter hours, like 1.25, 1.5 or 1.75")
     return float(hours)
+
+
+def as_typed(value):
+    """A form's hours as text: the stored number, when a form filled from the record is
+    posted without its hours field, written as people write it."""
+    return hours_text(value) if isinstance(value, int | float) else value
 
 
 def hours_text(hours: float | None) -> str:
@@ -70,6 +79,7 @@ class ActivityForm(FlaskForm):
         "Hours of CPD (optional)",
         description="What the session counts for, for each person who attends: for example "
         "1.5 for an hour and a half.",
+        filters=[as_typed],
         validators=[Optional()],
     )
     place = StringField(
@@ -89,8 +99,19 @@ class ActivityForm(FlaskForm):
     feedback = SelectField(
         "Feedback survey",
         description="A new one from the hub's feedback template, or one shared with other "
-        "activities so their answers can be read together.",
+        "activities so their answers can be read together. A session in a series uses the "
+        "series' survey.",
         coerce=int,
+        # Asked only of a new activity: not sent (editing one) reads as 0, and is not used.
+        filters=[lambda value: value or 0],
+    )
+    # Named as the activity's column, so an activity being edited fills it with an id; not
+    # sent (or no series) reads as 0, "Not part of a series".
+    series_id = SelectField(
+        "Part of a series (optional)",
+        description="A work group, lesson study or cohort that this is one session of.",
+        coerce=int,
+        filters=[lambda value: value or 0],
     )
 
     def validate_ends_at(self, field) -> None:
@@ -155,3 +176,92 @@ class AttendanceForm(FlaskForm):
 
     def school_id(self) -> int | None:
         return None if self.school.data == ANOTHER_SCHOOL else int(self.school.data)
+
+
+class SeriesForm(FlaskForm):
+    """A series of sessions: what it is, and what its sessions share."""
+
+    title = StringField(
+        "Title",
+        filters=[one_line],
+        validators=[
+            DataRequired("Enter a title"),
+            Length(max=160, message="Title must be 160 characters or fewer"),
+        ],
+    )
+    kind = SelectField("Kind of series", choices=choices(SERIES_KINDS.items()))
+    description = TextAreaField(
+        "Description (optional)",
+        description="What the series is for and who it is for.",
+        validators=[
+            Optional(),
+            Length(max=1000, message="Description must be 1000 characters or fewer"),
+        ],
+    )
+    need_areas = CheckboxesField("Need areas it targets", coerce=int)
+    schools = CheckboxesField("Partner schools taking part", coerce=int)
+    feedback = SelectField(
+        "Feedback survey",
+        description="Every session of the series uses it, so the answers can be read together.",
+        coerce=int,
+        # Not asked once the series has its survey: not sent reads as 0.
+        filters=[lambda value: value or 0],
+    )
+
+
+class FollowUpForm(FlaskForm):
+    """Mentoring or follow-up with one of a series' schools between sessions."""
+
+    school = SelectField(
+        "School",
+        # Checked against the series' schools below, with a message of our own.
+        validate_choice=False,
+    )
+    held_on = DateField(
+        "Date",
+        description="The day it happened.",
+        validators=[InputRequired("Enter the date of the follow-up")],
+    )
+    hours = StringField(
+        "Hours (optional)",
+        description="Hours of CPD it counts for, for the school: for example 1.5.",
+        filters=[as_typed],
+        validators=[Optional()],
+    )
+    notes = TextAreaField(
+        "Notes (optional)",
+        description="What was done and agreed. Only the hub's staff can read these.",
+        validators=[
+            Optional(),
+            Length(max=2000, message="Notes must be 2000 characters or fewer"),
+        ],
+    )
+
+    def __init__(self, *args, schools=(), today: date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or date.today()
+        self.school.choices = choices(
+            [("", "Choose the school"), *((str(school.id), school.name) for school in schools)]
+        )
+
+    def validate_school(self, field) -> None:
+        allowed = {choice.value for choice in field.choices if choice.value}
+        if field.data not in allowed:
+            raise ValidationError("Choose a school taking part in the series")
+
+    def validate_held_on(self, field) -> None:
+        if field.data is None:  # not a date: the field says so already
+            return
+        if field.data > self.today:
+            raise ValidationError("The date must be today or in the past")
+        if field.data < self.today - timedelta(days=FOLLOW_UP_DAYS_BACK):
+            raise ValidationError("The date must be within the last five years")
+
+    def validate_hours(self, field) -> None:
+        read_hours(field.data)
+
+    def cpd_hours(self) -> float | None:
+        return read_hours(self.hours.data) if (self.hours.data or "").strip() else None
+
+    def school_id(self) -> int:
+        return int(self.school.data)

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Activity, Answer, Hub, NeedArea, Question, Response, School, Survey
@@ -24,6 +25,7 @@ def hub_activities(hub: Hub) -> list[tuple[Activity, int]]:
         .where(Activity.hub_id == hub.id)
         .group_by(Activity.id)
         .order_by(Activity.starts_at.desc())
+        .options(selectinload(Activity.series))
     )
     return [tuple(row) for row in rows]
 
@@ -68,12 +70,18 @@ def save_activity(
 
 
 def _feedback_survey(hub: Hub, activity: Activity) -> Survey:
+    return feedback_survey(hub, activity.title, activity.need_areas)
+
+
+def feedback_survey(hub: Hub, title: str, need_areas: list[NeedArea]) -> Survey:
+    """A feedback survey from the hub's feedback template, open at once, for an activity or a
+    series of them called `title`, asking which of `need_areas` it helped with."""
     data = load(FOLDER / "feedback.json")
     keep_until = date.today() + timedelta(days=DEFAULT_KEEP_DAYS)
     survey = Survey(
         hub=hub,
         kind="feedback",
-        title=f"Feedback: {activity.title}"[:120],
+        title=f"Feedback: {title}"[:120],
         status="open",
         asks_profile=False,
         code=new_code(),
@@ -84,7 +92,7 @@ def _feedback_survey(hub: Hub, activity: Activity) -> Survey:
         ),
         sections=build_sections(data, hub.hub_type),
     )
-    if activity.need_areas:
+    if need_areas:
         # Which of the areas the activity targets it helped with, for the summaries.
         last = survey.sections[-1]
         last.questions.append(
@@ -93,7 +101,7 @@ def _feedback_survey(hub: Hub, activity: Activity) -> Survey:
                 kind="multiple",
                 prompt="Which of these did it help you with?",
                 required=False,
-                options=[area.name for area in activity.need_areas],
+                options=[area.name for area in need_areas],
             )
         )
     return survey

@@ -1,17 +1,22 @@
 from datetime import datetime
 
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from hubsurvey import qr
 from hubsurvey.activities import bp, feedback_links, register, services
+from hubsurvey.activities import series as series_services
 from hubsurvey.activities.forms import ActivityForm, AttendanceForm, hours_text
+from hubsurvey.activities.hours import period
+from hubsurvey.activities.participation import participation
 from hubsurvey.forms import choices
 from hubsurvey.htmx import render
 from hubsurvey.hubs.services import current_partners
+from hubsurvey.inputs import row_id
 from hubsurvey.models import utcnow
 from hubsurvey.models.base import in_uk
 from hubsurvey.reports import exports
+from hubsurvey.school_years import this_year, year_words
 
 
 def _activity(activity_id: int):
@@ -24,7 +29,14 @@ def _link(activity) -> str:
 
 @bp.get("/")
 def index():
-    return render_template("activities/index.html", activities=services.hub_activities(g.hub))
+    year = this_year()
+    return render_template(
+        "activities/index.html",
+        activities=services.hub_activities(g.hub),
+        figures=participation(g.hub, *period(year)),
+        year=year_words(year),
+        hours_text=hours_text,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -40,6 +52,18 @@ def edit(activity_id: int | None = None):
     form.feedback.choices = choices(
         [(0, "A new feedback survey for this activity"), *((s.id, s.title) for s in surveys)]
     )
+    all_series = series_services.series_choices(g.hub)
+    form.series_id.choices = choices(
+        [(0, "Not part of a series"), *((s.id, s.title) for s in all_series)]
+    )
+    # "Add a session to this series": the series chosen, its need areas, schools and survey.
+    wanted = None if activity else request.args.get("series", type=row_id)
+    from_series = next((s for s in all_series if s.id == wanted), None)
+    if from_series and not form.is_submitted():
+        form.series_id.data = from_series.id
+        form.need_areas.data = [a.id for a in from_series.need_areas]
+        form.schools.data = [s.id for s in from_series.schools if s in schools]
+        form.feedback.data = from_series.survey_id or 0
     if activity and not form.is_submitted():
         form.starts_on.data, form.starts_at.data = (
             activity.starts_at.date(),
@@ -51,13 +75,17 @@ def edit(activity_id: int | None = None):
         form.schools.data = [s.id for s in activity.schools]
         form.feedback.data = activity.survey_id
     if form.validate_on_submit():
+        series = next((s for s in all_series if s.id == form.series_id.data), None)
         shared = next((s for s in surveys if s.id == form.feedback.data), None)
+        if series is not None and series.survey is not None:
+            shared = series.survey  # a session in a series shares the series' survey
         saved = services.save_activity(
             g.hub,
             activity,
             need_areas=[a for a in areas if a.id in form.need_areas.data],
             schools=[s for s in schools if s.id in form.schools.data],
             shared_survey=shared,
+            series=series,
             title=form.title.data.strip(),
             kind=form.kind.data,
             starts_at=datetime.combine(form.starts_on.data, form.starts_at.data),
@@ -71,10 +99,11 @@ def edit(activity_id: int | None = None):
             online=form.online.data,
             facilitator=(form.facilitator.data or "").strip(),
         )
+        series_services.adopt_survey(saved)
         flash(f"Saved {saved.title}. Its feedback link is ready.")
         return redirect(url_for("activities.show", activity_id=saved.id), 303)
     return render_template(
-        "activities/form.html", form=form, activity=activity
+        "activities/form.html", form=form, activity=activity, from_series=from_series
     ), 422 if form.errors else 200
 
 

@@ -10,7 +10,22 @@ from hubsurvey.audit.services import record
 from hubsurvey.auth import sessions
 from hubsurvey.auth.services import account_words
 from hubsurvey.extensions import db
-from hubsurvey.models import Activity, GridRow, Hub, HubType, NeedArea, Question, Survey, User
+from hubsurvey.models import (
+    Activity,
+    GridRow,
+    Hub,
+    HubType,
+    NeedArea,
+    Plan,
+    Question,
+    Resource,
+    Series,
+    Survey,
+    User,
+)
+from hubsurvey.models.activities import activity_need_area, series_need_area
+from hubsurvey.models.plans import objective_need_area
+from hubsurvey.models.resources import resource_need_area
 from hubsurvey.vocabulary import PHASES
 
 REFERENCE_FILE = Path(__file__).parent.parent / "reference" / "hub_types.json"
@@ -166,13 +181,13 @@ def hub_name_taken(name: str, hub: Hub | None) -> bool:
 
 
 def type_in_use(hub: Hub | None) -> bool:
-    """Whether the hub's surveys or activities ask about its type's need areas: with another
-    type, they would ask about areas outside the hub's framework."""
+    """Whether the hub's surveys, activities, series, plans or resources name its type's need
+    areas: with another type, they would name areas outside the hub's framework."""
     if hub is None:
         return False
     return any(
         db.session.scalar(db.select(model.id).where(model.hub_id == hub.id).limit(1))
-        for model in (Survey, Activity)
+        for model in (Survey, Activity, Series, Plan, Resource)
     )
 
 
@@ -212,8 +227,18 @@ class NeedAreaInUse(Exception):
     """A need area that surveys ask about cannot be removed."""
 
 
+# What else names a need area: hubs' activities, series, plans' objectives and resources.
+TAGGED_WITH_AREAS = {
+    "activities": activity_need_area,
+    "series": series_need_area,
+    "plan objectives": objective_need_area,
+    "resources": resource_need_area,
+}
+
+
 def remove_need_area(area: NeedArea) -> None:
-    """Take a need area out of its framework, unless a survey question uses it."""
+    """Take a need area out of its framework, unless a survey question, or anything a hub
+    tagged with it, uses it."""
     used = db.session.scalar(
         db.select(func.count(Question.id))
         .outerjoin(GridRow, GridRow.question_id == Question.id)
@@ -223,6 +248,18 @@ def remove_need_area(area: NeedArea) -> None:
         raise NeedAreaInUse(
             f"{area.name} is used by questions in hubs' surveys, so it cannot be removed: "
             "their answers would lose their meaning. You can rename it instead."
+        )
+    tagged = [
+        words
+        for words, table in TAGGED_WITH_AREAS.items()
+        if db.session.scalar(
+            db.select(table.c.need_area_id).where(table.c.need_area_id == area.id).limit(1)
+        )
+    ]
+    if tagged:
+        raise NeedAreaInUse(
+            f"{area.name} is chosen for hubs' {', '.join(tagged)}, so it cannot be removed. "
+            "You can rename it instead."
         )
     hub_type = area.hub_type
     hub_type.need_areas.remove(area)

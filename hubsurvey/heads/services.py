@@ -14,7 +14,8 @@ from hubsurvey.contacts.services import school_words
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import change_status
 from hubsurvey.models import HeadLink, Mou, Partnership, Signature, utcnow
-from hubsurvey.mou.services import current_mou, this_year, year_signature, year_words
+from hubsurvey.mou.services import current_mou, year_signature
+from hubsurvey.school_years import signing_year, year_words
 
 
 class SigningError(Exception):
@@ -73,7 +74,7 @@ def sign(
     now = now or utcnow()
     partnership = partnership_of(link, lock=True)
     school, hub = link.school, link.school.hub
-    year = this_year(now)
+    year = signing_year(now)
     mou: Mou | None = current_mou(hub)
     if partnership is None or mou is None:
         raise SigningError("There is nothing to sign: ask the hub for a new link.")
@@ -117,7 +118,7 @@ def withdraw(link: HeadLink, name: str, now: datetime | None = None) -> bool:
     if partnership is None or partnership.status == "left":
         db.session.rollback()
         return False
-    school, year = link.school, this_year(now)
+    school, year = link.school, signing_year(now)
     signature = year_signature(school, year)
     if signature is not None:
         signature.withdrawn_at = now

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import selectinload
 
+from hubsurvey.activities.hours import SchoolHours, school_year_figures
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import (
@@ -27,6 +28,7 @@ from hubsurvey.models.activities import activity_school
 from hubsurvey.models.base import in_uk
 from hubsurvey.reports.feedback import Figure, _headline_questions, feedback_figures
 from hubsurvey.reports.summary import Filters, Row, needs_summary
+from hubsurvey.school_years import this_year
 
 # Need areas shown per needs assessment: the top few, as on the hub's own page.
 TOP_NEEDS = 5
@@ -253,12 +255,18 @@ class SchoolView:
     needs: list[SchoolNeeds]
     activities: list[Attended]
     outcomes: list[OutcomeTrend]
+    # This school year's sessions attended, teachers and CPD hours: counts, never names.
+    year: int
+    cpd: SchoolHours
 
 
 def school_view(hub: Hub, school: School, now: datetime | None = None) -> SchoolView:
+    year = this_year(now)
     return SchoolView(
         participation=participation(hub, school),
         needs=needs(hub, school),
         activities=activities(hub, school, now),
         outcomes=outcome_trends(hub, school),
+        year=year,
+        cpd=school_year_figures(hub, school, year, now),
     )

@@ -1,6 +1,7 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from hubsurvey import private_links
+from hubsurvey.activities.forms import hours_text
 from hubsurvey.contacts.services import HEAD_ROLE, find_contact
 from hubsurvey.extensions import db
 from hubsurvey.heads import bp, services, view
@@ -12,10 +13,9 @@ from hubsurvey.mou.services import (
     find_head_link,
     school_mou,
     school_signatures,
-    this_year,
     year_signature,
-    year_words,
 )
+from hubsurvey.school_years import signing_year, year_words
 
 head_links = private_links.limit("HEAD_LINK_LIMIT", "head-link")
 
@@ -55,7 +55,7 @@ def mou(token: str):
     if link is None:
         return private_links.gone()
     school = link.school
-    year = this_year()
+    year = signing_year()
     form = SignForm()
     form.agree.label.text = (
         f"I agree on behalf of {school.name} to this memorandum for {year_words(year)}"
@@ -121,7 +121,7 @@ def signed(token: str):
         year=year_words(signature.school_year),
         just_signed=signature.head_link_id == link.id
         and signature.withdrawn_at is None
-        and signature.school_year == this_year(),
+        and signature.school_year == signing_year(),
     )
 
 
@@ -156,8 +156,8 @@ def withdraw(token: str):
         status,
         form=form,
         left=left,
-        signature=year_signature(link.school, this_year()),
-        year=year_words(this_year()),
+        signature=year_signature(link.school, signing_year()),
+        year=year_words(signing_year()),
     )
 
 
@@ -178,4 +178,5 @@ def school(token: str):
         view=view.school_view(hub, school, now),
         mou=school_mou(partnership, now) if partnership else None,
         smallest=hub.smallest_group,
+        hours_text=hours_text,
     )

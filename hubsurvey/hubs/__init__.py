@@ -18,6 +18,10 @@ VIEWER_PAGES = frozenset(
         "reports.needs",
         "reports.feedback",
         "reports.planning",
+        "plans.index",
+        "plans.show",
+        "plans.printable",
+        "plans.measure",
     }
 )
 READING = frozenset({"GET", "HEAD"})

@@ -32,7 +32,10 @@ from hubsurvey.inputs import clean_text
 from hubsurvey.models import Hub, Partnership, User
 from hubsurvey.vocabulary import PARTNER_STATUSES, PHASES
 
-MAX_BYTES = 1024 * 1024
+# A local authority's or a region's download from the register, with its hundred-odd columns,
+# fits; the whole of England's does not (nor would it be a hub's partner list).
+MAX_BYTES = 10 * 1024 * 1024
+TOO_BIG = "The file is too big. It must be 10 MB or smaller: download only your area's schools."
 MAX_ROWS = 5000
 
 # Column headings we recognise, compared with case, spaces and punctuation removed. They cover
@@ -276,7 +279,7 @@ def check_file(hub: Hub, text: str) -> ImportCheck:
     """Read every row and work out what importing it would do; writes nothing."""
     result = ImportCheck(serves=services.phases_served(hub))
     if len(text.encode()) > MAX_BYTES:
-        result.problems.append("The file is too big. It must be 1 MB or smaller.")
+        result.problems.append(TOO_BIG)
         return result
     if "\x00" in text:
         result.problems.append("This is not a CSV file. Save the spreadsheet as CSV and try again.")
@@ -327,7 +330,7 @@ def check_file(hub: Hub, text: str) -> ImportCheck:
 def _columns_we_read(columns: dict[str, int], rows: list[ImportRow]) -> str:
     """The file again with only the columns we read, for the confirmation to send back: the
     register's download has over a hundred columns, and a form field holds far less than the
-    1 MB a file may be. Each row stays on its line, so that line numbers keep their meaning."""
+    10 MB a file may be. Each row stays on its line, so that line numbers keep their meaning."""
     names = list(columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -230,6 +230,12 @@ def import_partners(
             note_status(partnership, by)
             if head is not None:
                 new_contact(partnership.school, "head", head)
+        record(
+            "schools-imported",
+            hub=hub,
+            detail=f"{len(added)} added, {len(updates)} updated",
+            user=by,
+        )
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()

@@ -18,11 +18,12 @@ from hubsurvey.extensions import db
 from hubsurvey.forms import EMAIL_PATTERN
 from hubsurvey.invitations import texts
 from hubsurvey.invitations.services import reminded_lately
-from hubsurvey.models import Invitee, Response, Survey, User, utcnow
+from hubsurvey.models import Invitee, Message, Response, Survey, User, utcnow
 from hubsurvey.outbox import services as outbox
 from hubsurvey.surveys.waves import current_wave
 
 MOST_AT_ONCE = 500
+WITHDRAWN = "Not sent: the personal link in it was withdrawn."
 
 PERSONAL = texts.Template(
     subject="{survey}: your own link",
@@ -163,7 +164,11 @@ def remind(survey: Survey, by: User | None, today: date) -> int:
     current wave and was not reminded within the survey's gap; commits. How many."""
     messages = []
     for invitee, answered in invitees(survey):
-        if answered or reminded_lately(survey, invitee.reminded_at, today):
+        if (
+            answered
+            or invitee.withdrawn_at is not None
+            or reminded_lately(survey, invitee.reminded_at, today)
+        ):
             continue
         invitee.reminded_at = utcnow()
         key = f"personal-reminder:{invitee.id}:{today}"
@@ -204,6 +209,45 @@ def _queue(survey, invitee, token, template, key, by):
 
 
 def find_invitee(survey: Survey, token: str) -> Invitee | None:
+    """The invitation a personal link belongs to; None once it is withdrawn."""
     return db.session.scalar(
-        db.select(Invitee).where(Invitee.survey_id == survey.id, Invitee.token_hash == _hash(token))
+        db.select(Invitee).where(
+            Invitee.survey_id == survey.id,
+            Invitee.token_hash == _hash(token),
+            Invitee.withdrawn_at.is_(None),
+        )
     )
+
+
+def find_survey_invitee(survey: Survey, invitee_id: int) -> Invitee | None:
+    return db.session.scalar(
+        db.select(Invitee).where(Invitee.survey_id == survey.id, Invitee.id == invitee_id)
+    )
+
+
+def withdraw(invitee: Invitee, by: User | None) -> int:
+    """Withdraw one person's link: it opens nothing from now on and is never reminded.
+    Their messages not yet sent are stopped, without the link. Answers they sent are kept.
+    Commits; how many messages were stopped."""
+    invitee.withdrawn_at = utcnow()
+    unsent = db.session.scalars(
+        db.select(Message).where(
+            Message.hub_id == invitee.survey.hub_id,
+            Message.kind == "personal",
+            Message.state.in_(("waiting", "queued")),
+            (Message.key == f"personal:{invitee.id}")
+            | Message.key.startswith(f"personal-reminder:{invitee.id}:"),
+        )
+    ).all()
+    for message in unsent:
+        message.state, message.last_error = "failed", WITHDRAWN
+        message.body = outbox.forget_private_links(message)
+    record(
+        "personal-link-withdrawn",
+        hub=invitee.survey.hub,
+        target=f"survey {invitee.survey_id}: {invitee.survey.title}",
+        detail=f"Withdrew personal link {invitee.id}; stopped {len(unsent)} unsent messages",
+        user=by,
+    )
+    db.session.commit()
+    return len(unsent)

@@ -1,25 +1,23 @@
 """Reminders that send themselves: each morning the worker sends the reminders due that day."""
 
-from datetime import date
-
 from flask import Flask
-from huey import Huey, crontab
+from huey import Huey
 
 from hubsurvey.invitations.services import due_reminders
+from hubsurvey.models.base import in_uk, utcnow
 
 
 def register(huey: Huey, app: Flask) -> None:
-    from hubsurvey.worker import in_app_context, record_run
+    from hubsurvey.worker import daily_in_england, in_app_context, record_run
 
     def remind() -> None:
         """Send the reminders due today (set for a date, or automatic before closing)."""
         # Links in the messages are built as the web pages build them, from BASE_URL.
         with app.test_request_context(base_url=app.config["BASE_URL"]):
-            done = due_reminders(date.today())
+            done = due_reminders(in_uk(utcnow()).date())
         record_run("reminders", "; ".join(done) or "No reminders due")
 
-    hour, minute = app.config["REMIND_AT"].split(":")
-    huey.periodic_task(crontab(hour=str(int(hour)), minute=str(int(minute))), name="reminders")(
+    huey.periodic_task(daily_in_england(app.config["REMIND_AT"]), name="reminders")(
         in_app_context(app, remind)
     )
     # Also when the worker starts, so a morning it was down is caught up (keys stop repeats).

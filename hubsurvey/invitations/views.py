@@ -206,6 +206,24 @@ def remind_people(survey_id: int):
     return redirect(url_for("invitations.invite_people", survey_id=survey.id), 303)
 
 
+@bp.post("/people/<int:invitee_id>/withdraw")
+def withdraw_person(survey_id: int, invitee_id: int):
+    """Withdraw one person's link (given to the wrong address, or forwarded): it opens
+    nothing from now on. What they sent is kept."""
+    survey = _survey(survey_id)
+    invitee = people.find_survey_invitee(survey, invitee_id)
+    if invitee is None or survey.anonymous:
+        abort(404)
+    if invitee.withdrawn_at is None:
+        stopped = people.withdraw(invitee, current_user)
+        words = f"{invitee.name}'s link is withdrawn: it opens nothing from now on."
+        if stopped:
+            messages = "message" if stopped == 1 else "messages"
+            words += f" {stopped} unsent {messages} to them stopped."
+        flash(words)
+    return redirect(url_for("invitations.invite_people", survey_id=survey.id), 303)
+
+
 def _remind_page(survey, statuses, form, automatic, preview):
     reminders = db.session.scalars(
         db.select(Reminder).where(Reminder.survey_id == survey.id).order_by(Reminder.send_on)

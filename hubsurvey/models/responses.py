@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubsurvey.extensions import db
@@ -61,6 +62,8 @@ class Invitee(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminded_at: Mapped[datetime | None]
+    # A withdrawn personal link opens nothing and is never reminded.
+    withdrawn_at: Mapped[datetime | None]
     response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="SET NULL"))
 
     survey: Mapped[Survey] = relationship()
@@ -78,6 +81,9 @@ class Response(db.Model):
         CheckConstraint(f"subject IS NULL OR {one_of('subject', SUBJECTS)}", name="subject"),
         # Counts by status, and the same-browser check made as each response is sent.
         Index("ix_response_survey_status_browser", "survey_id", "status", "browser_hash"),
+        # The responses counted (reports.counting.sent), per wave and participant code, read
+        # from this index alone.
+        Index("ix_response_sent", "survey_id", "status", "excluded", "wave_id", "participant_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,6 +157,17 @@ class Answer(db.Model):
         # Everything the needs summary reads from an answer, in need-area order: the summary
         # is read from this index alone, without a sort (see reports.summary).
         Index("ix_answer_tally", "question_id", "item", "response_id", "number", "priority"),
+        # A survey's results per wave, read from this index alone: only counted answers.
+        Index(
+            "ix_answer_counted",
+            "question_id",
+            "counted_wave_id",
+            "item",
+            "number",
+            "priority",
+            sqlite_where=sql_text("counted_wave_id IS NOT NULL"),
+            postgresql_where=sql_text("counted_wave_id IS NOT NULL"),
+        ),
     )
 
     response_id: Mapped[int] = mapped_column(
@@ -163,5 +180,8 @@ class Answer(db.Model):
     number: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[bool | None]
+    # The response's wave while it is sent and not excluded in review, else NULL: a copy the
+    # database keeps with triggers (migration 0010), never written by the app.
+    counted_wave_id: Mapped[int | None]
 
     question: Mapped[Question] = relationship()

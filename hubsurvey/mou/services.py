@@ -8,8 +8,7 @@ asked to sign again. A head's private link ends with the school year it was made
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import func
@@ -34,36 +33,13 @@ from hubsurvey.models import (
 from hubsurvey.models.base import in_uk
 from hubsurvey.mou import texts
 from hubsurvey.outbox import services as outbox
+from hubsurvey.school_years import signing_year, year_ends, year_words
 
-UK = ZoneInfo("Europe/London")
 # Each of the memorandum's two parts, as typed: room for a long one, not for a book.
 TEXT_LIMIT = 10_000
 # Sending to every school that has not signed skips a school whose head was sent it this
 # recently: pressing the button twice does not write to every head twice.
 RESEND_GAP = timedelta(days=7)
-
-
-# School years
-
-
-def school_year(day: date) -> int:
-    """The school year a day falls in, by its first calendar year."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def this_year(now: datetime | None = None) -> int:
-    """The school year it is now in England (`now` in UTC, as stored)."""
-    return school_year(in_uk(now or utcnow()).date())
-
-
-def year_words(year: int) -> str:
-    return f"{year} to {year + 1}"
-
-
-def year_ends(year: int) -> datetime:
-    """The last moment of the school year: 31 August, 23:59:59 in England, as stored (UTC)."""
-    end = datetime(year + 1, 8, 31, 23, 59, 59, tzinfo=UK)
-    return end.astimezone(UTC).replace(tzinfo=None)
 
 
 def day_words(moment: datetime) -> str:
@@ -179,7 +155,7 @@ def new_head_link(school: School, by: User | None, now: datetime) -> tuple[HeadL
         token_hash=token_hash(token),
         created_at=now,
         created_by_id=by.id if by else None,
-        expires_at=year_ends(this_year(now)),
+        expires_at=year_ends(signing_year(now)),
     )
     db.session.add(link)
     db.session.flush()  # for its id, in the message's key
@@ -306,7 +282,7 @@ def _write(school: School, kind: str, by: User | None, now: datetime, sent: Sent
     if problem:
         sent.skipped.append((school, problem))
         return None
-    year = this_year(now)
+    year = signing_year(now)
     link, token = new_head_link(school, by, now)
     page = "heads.mou" if kind == "mou" else "heads.school"
     url = outbox.with_links(lambda: url_for(page, token=token, _external=True))
@@ -349,7 +325,7 @@ def send_mou(hub: Hub, schools: list[School], by: User | None, now: datetime | N
                 "mou-sent",
                 hub=hub,
                 target=school_words(school),
-                detail=f"Version {mou.version}, for {year_words(this_year(now))}",
+                detail=f"Version {mou.version}, for {year_words(signing_year(now))}",
                 user=by,
             )
     db.session.commit()
@@ -366,7 +342,7 @@ def send_view(hub: Hub, school: School, by: User | None, now: datetime | None = 
             "head-view-sent",
             hub=hub,
             target=school_words(school),
-            detail=f"A link working until {day_words(year_ends(this_year(now)))}",
+            detail=f"A link working until {day_words(year_ends(signing_year(now)))}",
             user=by,
         )
     db.session.commit()
@@ -376,7 +352,7 @@ def send_view(hub: Hub, school: School, by: User | None, now: datetime | None = 
 
 def unsigned(hub: Hub, now: datetime | None = None) -> list[School]:
     """The hub's current partners (not those that left) with no signature for this year."""
-    year = this_year(now)
+    year = signing_year(now)
     signed = (
         db.select(Signature.school_id)
         .where(
@@ -465,7 +441,7 @@ class SchoolMou:
 def school_mou(partnership: Partnership, now: datetime | None = None) -> SchoolMou:
     now = now or utcnow()
     school = partnership.school
-    year = this_year(now)
+    year = signing_year(now)
     signatures = school_signatures(school)
     head = find_contact(school, "head")
     return SchoolMou(
@@ -494,7 +470,7 @@ class SchoolRow:
 
 def schools_this_year(hub: Hub, now: datetime | None = None) -> list[SchoolRow]:
     """Every partner school, A to Z, with its signature for this school year."""
-    year = this_year(now)
+    year = signing_year(now)
     signatures = {
         s.school_id: s
         for s in db.session.scalars(

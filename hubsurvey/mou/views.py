@@ -6,6 +6,7 @@ from hubsurvey.models import Partnership, utcnow
 from hubsurvey.mou import bp, services, texts
 from hubsurvey.mou.forms import MouForm
 from hubsurvey.outbox.services import mail_configured
+from hubsurvey.school_years import signing_year, year_words
 
 
 @bp.app_template_filter("mou_blocks")
@@ -57,7 +58,7 @@ def index():
         rows=rows,
         waiting=waiting,
         reachable=[r for r in waiting if r.problem is None],
-        year=services.year_words(services.this_year(now)),
+        year=year_words(signing_year(now)),
     )
 
 
@@ -108,9 +109,9 @@ def send_to_unsigned():
 def send_to_school(school_id: int):
     partnership = _partnership(school_id)
     school = partnership.school
-    year = services.this_year()
+    year = signing_year()
     if services.year_signature(school, year) is not None:
-        flash(f"{school.name} has already signed for {services.year_words(year)}.")
+        flash(f"{school.name} has already signed for {year_words(year)}.")
         return _to_school(partnership)
     try:
         sent = services.send_mou(g.hub, [school], _me())
@@ -146,5 +147,5 @@ def signed_copy(school_id: int, signature_id: int):
         signature=signature,
         school=partnership.school,
         hub=g.hub,
-        year=services.year_words(signature.school_year),
+        year=year_words(signature.school_year),
     )

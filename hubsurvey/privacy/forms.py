@@ -24,7 +24,8 @@ class SearchForm(FlaskForm):
 
 
 class ChosenForm(FlaskForm):
-    """The responses chosen from a search, with the search, to show it again."""
+    """The responses, register entries and follow-up notes chosen from a search, with the
+    search, to show it again."""
 
     term = HiddenField(validators=TERM_CHECKS)
     responses = SelectMultipleField(
@@ -45,12 +46,25 @@ class ChosenForm(FlaskForm):
         option_widget=widgets.CheckboxInput(),
     )
 
+    # Follow-ups whose notes name the person: erasing one clears its notes.
+    follow_ups = SelectMultipleField(
+        "Follow-up notes",
+        coerce=int,
+        validate_choice=False,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+
     def validate_responses(self, field) -> None:
-        if not field.data and not self.attendance.data:
-            raise ValidationError("Choose at least one response or register entry")
+        if not field.data and not self.attendance.data and not self.follow_ups.data:
+            raise ValidationError("Choose at least one response, register entry or follow-up note")
         if any(not 1 <= value <= LARGEST_ID for value in field.data or []):
             raise ValidationError("Choose from the responses listed")
 
     def validate_attendance(self, field) -> None:
         if any(not 1 <= value <= LARGEST_ID for value in field.data or []):
             raise ValidationError("Choose from the register entries listed")
+
+    def validate_follow_ups(self, field) -> None:
+        if any(not 1 <= value <= LARGEST_ID for value in field.data or []):
+            raise ValidationError("Choose from the follow-up notes listed")

@@ -4,19 +4,32 @@ Only responses that hold a name or an email address are searched: those given to
 surveys, including any given before a survey was switched to anonymous (they keep the name
 they were given). Anonymous answers hold neither, so there is nobody in them to find.
 Activities' registers name people too: their entries are found, handed over and erased the
-same way."""
+same way. So may the notes of follow-up with a school: a follow-up whose notes contain what
+was searched is found and handed over, and erasing it clears its notes (its date, school and
+hours stay: they count for the school, and name nobody)."""
 
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlalchemy.orm import selectinload
 
 from hubsurvey.audit import services as audit
 from hubsurvey.extensions import db
-from hubsurvey.models import Activity, Answer, Attendance, Hub, Message, Question, Response, Survey
+from hubsurvey.models import (
+    Activity,
+    Answer,
+    Attendance,
+    FollowUp,
+    Hub,
+    Message,
+    Question,
+    Response,
+    Series,
+    Survey,
+)
 from hubsurvey.respond.services import saved_values
 from hubsurvey.surveys.questions import describe
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
@@ -128,6 +141,49 @@ def about_attendance(attendance: Attendance) -> list[tuple[str, str]]:
     return [(key, value) for key, value in facts if value]
 
 
+def find_follow_ups(hub: Hub, search: Search) -> list[FollowUp]:
+    """The hub's follow-ups whose notes contain what was typed (a name, or an email
+    address), in any case and spacing."""
+    candidates = db.session.execute(
+        db.select(FollowUp.id, FollowUp.notes).where(
+            FollowUp.hub_id == hub.id, FollowUp.notes != ""
+        )
+    )
+    wanted = search.term.casefold()
+    return _load_follow_ups(
+        [id_ for id_, notes in candidates if wanted in " ".join(notes.split()).casefold()]
+    )
+
+
+def chosen_follow_ups(hub: Hub, ids: list[int]) -> list[FollowUp] | None:
+    """The follow-ups with these ids, or None if any is not one of the hub's."""
+    found = _load_follow_ups(set(ids), hub)
+    return found if len(found) == len(set(ids)) else None
+
+
+def _load_follow_ups(ids, hub: Hub | None = None) -> list[FollowUp]:
+    if not ids:
+        return []
+    query = (
+        db.select(FollowUp)
+        .where(FollowUp.id.in_(ids))
+        .options(selectinload(FollowUp.series), selectinload(FollowUp.school))
+        .order_by(FollowUp.held_on.desc(), FollowUp.id.desc())
+    )
+    if hub is not None:
+        query = query.where(FollowUp.hub_id == hub.id)
+    return list(db.session.scalars(query))
+
+
+def about_follow_up(follow_up: FollowUp) -> list[tuple[str, str]]:
+    """What a follow-up says, in words: its date, its school and its notes."""
+    return [
+        ("Date", f"{follow_up.held_on:%Y-%m-%d}"),
+        ("School", follow_up.school.name),
+        ("Notes", follow_up.notes),
+    ]
+
+
 def chosen(hub: Hub, ids: list[int]) -> list[Response] | None:
     """The responses with these ids, or None if any is not a named response of the hub's."""
     responses = _load(set(ids), hub)
@@ -180,10 +236,13 @@ def _when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
 
 
-def access_rows(responses: list[Response], attendances: list[Attendance] = ()) -> Iterator[list]:
-    """The person's data for a right-of-access request: what each response says about them,
-    then one row per answer (per chosen option, per need area); then each register entry,
-    one row per fact, with the activity in the survey column."""
+def access_rows(
+    responses: list[Response], attendances: list[Attendance] = (), follow_ups: list[FollowUp] = ()
+) -> Iterator[list]:
+    """The person's data for a right-of-access request: each register entry, one row per
+    fact, with the activity in the survey column; each follow-up whose notes name them (its
+    date, school and notes), with the series in the survey column; then what each response
+    says about them, and one row per answer (per chosen option, per need area)."""
     yield ACCESS_HEADINGS
     for attendance in attendances:
         activity = attendance.activity
@@ -195,6 +254,16 @@ def access_rows(responses: list[Response], attendances: list[Attendance] = ()) -
             "",
         ]
         for key, value in about_attendance(attendance):
+            yield [*start, key, value]
+    for follow_up in follow_ups:
+        start = [
+            f"Follow-up: {follow_up.series.title}",
+            f"{follow_up.held_on:%Y-%m-%d}",
+            "follow-up notes",
+            _when(follow_up.created_at),
+            "",
+        ]
+        for key, value in about_follow_up(follow_up):
             yield [*start, key, value]
     for response in responses:
         status = "sent" if response.status == "submitted" else "not sent (draft)"
@@ -241,10 +310,27 @@ def _register_target(activity: Activity, count: int) -> str:
     return f"{count} {entries} in activity {activity.id}: {activity.title}"
 
 
+def per_series(follow_ups: list[FollowUp]) -> list[tuple[Series, int]]:
+    """How many of the follow-ups are in each series, in the order they came."""
+    counts = Counter(follow_up.series_id for follow_up in follow_ups)
+    series = {follow_up.series_id: follow_up.series for follow_up in follow_ups}
+    return [(series[series_id], n) for series_id, n in counts.items()]
+
+
+def _follow_up_target(series: Series, count: int) -> str:
+    notes = "follow-up note" if count == 1 else "follow-up notes"
+    return f"{count} {notes} in series {series.id}: {series.title}"
+
+
 def record_download(
-    hub: Hub, responses: list[Response], search: Search, attendances: list[Attendance] = ()
+    hub: Hub,
+    responses: list[Response],
+    search: Search,
+    attendances: list[Attendance] = (),
+    follow_ups: list[FollowUp] = (),
 ) -> None:
-    """Record a right-of-access download: one audit entry per survey, and per activity."""
+    """Record a right-of-access download: one audit entry per survey, per activity and per
+    series."""
     for survey, count in per_survey(responses):
         audit.record(
             "access-download", hub=hub, target=_target(survey, count), detail=f"by {search.by}"
@@ -256,15 +342,26 @@ def record_download(
             target=_register_target(activity, count),
             detail=f"by {search.by}",
         )
+    for series, count in per_series(follow_ups):
+        audit.record(
+            "access-download",
+            hub=hub,
+            target=_follow_up_target(series, count),
+            detail=f"by {search.by}",
+        )
     db.session.commit()
 
 
 def erase(
-    hub: Hub, responses: list[Response], search: Search, attendances: list[Attendance] = ()
+    hub: Hub,
+    responses: list[Response],
+    search: Search,
+    attendances: list[Attendance] = (),
+    follow_ups: list[FollowUp] = (),
 ) -> int:
     """Delete the responses and their answers, and the register entries with the feedback
-    messages addressed to them, in one transaction, recorded in the audit log; returns how
-    many responses went."""
+    messages addressed to them, and clear the follow-ups' notes, in one transaction,
+    recorded in the audit log; returns how many responses went."""
     ids = [response.id for response in responses]
     counts = per_survey(responses)
     db.session.execute(delete(Answer).where(Answer.response_id.in_(ids)))
@@ -285,5 +382,16 @@ def erase(
     if keys:
         db.session.execute(delete(Message).where(Message.hub_id == hub.id, Message.key.in_(keys)))
     db.session.execute(delete(Attendance).where(Attendance.id.in_([a.id for a in attendances])))
+    # The notes go; the date, school and hours stay: they count for the school's CPD hours.
+    for series, count in per_series(follow_ups):
+        audit.record(
+            "follow-up-notes-cleared",
+            hub=hub,
+            target=_follow_up_target(series, count),
+            detail=f"cleared at the person's request; found by {search.by}",
+        )
+    noted = [follow_up.id for follow_up in follow_ups]
+    if noted:
+        db.session.execute(update(FollowUp).where(FollowUp.id.in_(noted)).values(notes=""))
     db.session.commit()
     return len(ids)

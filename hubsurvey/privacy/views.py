@@ -26,6 +26,7 @@ def _results(typed: str, status: int = 200, errors=()):
         search=search,
         found=found,
         attended=services.find_attendance(g.hub, search),
+        noted=services.find_follow_ups(g.hub, search),
         about=services.about,
         about_attendance=services.about_attendance,
         answers=services.answers,
@@ -48,13 +49,14 @@ def search():
 
 
 def _chosen(form: ChosenForm):
-    """The search, and the responses and register entries chosen from it; a 404 if any is
-    not this hub's."""
+    """The search, and the responses, register entries and follow-ups chosen from it; a 404
+    if any is not this hub's."""
     responses = services.chosen(g.hub, form.responses.data or [])
     attendances = services.chosen_attendance(g.hub, form.attendance.data or [])
-    if responses is None or attendances is None:
+    follow_ups = services.chosen_follow_ups(g.hub, form.follow_ups.data or [])
+    if responses is None or attendances is None or follow_ups is None:
         abort(404)
-    return services.search_for(form.term.data), responses, attendances
+    return services.search_for(form.term.data), responses, attendances, follow_ups
 
 
 @bp.post("/download")
@@ -63,9 +65,9 @@ def download():
     form = ChosenForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    search, responses, attendances = _chosen(form)
-    services.record_download(g.hub, responses, search, attendances)
-    body = "".join(csv_chunks(services.access_rows(responses, attendances)))
+    search, responses, attendances, follow_ups = _chosen(form)
+    services.record_download(g.hub, responses, search, attendances, follow_ups)
+    body = "".join(csv_chunks(services.access_rows(responses, attendances, follow_ups)))
     name = f"personal-data-{utcnow():%Y-%m-%d}.csv"
     return Response(
         body,
@@ -83,7 +85,7 @@ def confirm_erase():
     form = ChosenForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    search, responses, attendances = _chosen(form)
+    search, responses, attendances, follow_ups = _chosen(form)
     return render_template(
         "privacy/confirm.html",
         form=form,
@@ -92,6 +94,8 @@ def confirm_erase():
         surveys=services.per_survey(responses),
         attendances=attendances,
         activities=services.per_activity(attendances),
+        follow_ups=follow_ups,
+        series=services.per_series(follow_ups),
     )
 
 
@@ -100,15 +104,19 @@ def erase():
     form = ChosenForm()
     if not form.validate_on_submit():
         return _invalid(form)
-    search, responses, attendances = _chosen(form)
-    count = services.erase(g.hub, responses, search, attendances)
-    entries, deleted = len(attendances), []
-    if count or not entries:
+    search, responses, attendances, follow_ups = _chosen(form)
+    count = services.erase(g.hub, responses, search, attendances, follow_ups)
+    entries, notes, deleted = len(attendances), len(follow_ups), []
+    if count or not (entries or notes):
         deleted.append(f"{count} {'response' if count == 1 else 'responses'} and their answers")
     if entries:
         deleted.append(f"{entries} {'register entry' if entries == 1 else 'register entries'}")
+    done = [f"Deleted {' and '.join(deleted)}"] if deleted else []
+    if notes:
+        done.append(f"cleared the notes of {notes} {'follow-up' if notes == 1 else 'follow-ups'}")
+    said = " and ".join(done)
     flash(
-        f"Deleted {' and '.join(deleted)}. "
+        f"{said[0].upper()}{said[1:]}. "
         "The audit log records that you did, without the person's name or email."
     )
     return redirect(url_for("privacy.index"), 303)
@@ -117,4 +125,5 @@ def erase():
 def _invalid(form: ChosenForm):
     if form.term.errors:
         abort(400)  # the search is sent back as it was shown: not something a person types
-    return _results(form.term.data, 422, errors=[*form.responses.errors, *form.attendance.errors])
+    errors = [*form.responses.errors, *form.attendance.errors, *form.follow_ups.errors]
+    return _results(form.term.data, 422, errors=errors)

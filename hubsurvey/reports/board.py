@@ -6,6 +6,7 @@ from datetime import datetime
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Activity, Hub, Response, Survey, Wave
+from hubsurvey.plans.figures import PlanStatus, board_status
 from hubsurvey.reports.feedback import Figure, feedback_figures
 from hubsurvey.reports.planning import Need, needs_and_activities
 from hubsurvey.reports.summary import Filters, Row, needs_summary
@@ -49,6 +50,8 @@ class BoardReport:
     outcomes: tuple[Survey, outcomes.Outcomes] | None
     # Need area id -> the activities that target it, for the top needs.
     planning: dict[int, Need]
+    # This school year's sustainability and impact plan: its objectives and their measures.
+    plan: PlanStatus | None = None
 
 
 def answered(hub: Hub, kind: str) -> list[Survey]:
@@ -123,4 +126,5 @@ def board_report(
         rating_overall=feedback.overall if feedback.overall.responses else None,
         outcomes=(outcome_survey, outcome_figures) if outcome_figures else None,
         planning={area_id: activities[area_id] for area_id in top_ids if area_id in activities},
+        plan=board_status(hub),
     )

@@ -129,9 +129,9 @@ def feedback_figures(hub: Hub) -> FeedbackFigures:
     by_area = []
     for area in hub.hub_type.need_areas:
         targeting = [by_activity[a.id] for a in activities if area in a.need_areas]
-        total = _total(targeting)
+        total = total_of(targeting)
         if total.responses:
-            _protect_total(total, targeting, k)
+            protect_total(total, targeting, k)
             by_area.append((area.name, total))
     by_wave = []
     for wave in waves:
@@ -144,21 +144,22 @@ def feedback_figures(hub: Hub) -> FeedbackFigures:
             for i in per_wave[wave.id]
             if all(i not in others for w, others in per_wave.items() if w != wave.id)
         ]
-        _protect_total(total, inside, k)
+        protect_total(total, inside, k)
         by_wave.append((wave, total))
-    overall = _total(list(by_activity.values()))
-    _protect_total(overall, list(by_activity.values()), k)
+    overall = total_of(list(by_activity.values()))
+    protect_total(overall, list(by_activity.values()), k)
     return FeedbackFigures(activities, by_activity, by_area, by_wave, overall)
 
 
-def _total(parts: list[Figure]) -> Figure:
+def total_of(parts: list[Figure]) -> Figure:
+    """The ratings of several rows together (a need area's, or a plan objective's)."""
     total = Figure()
     for part in parts:
         total.add(part.spread, part.protected)
     return total
 
 
-def _protect_total(total: Figure, parts: list[Figure], k: int) -> None:
+def protect_total(total: Figure, parts: list[Figure], k: int) -> None:
     """Hide a total that is too small itself, or that less its parts shown leaves too few."""
     if not total.protected:
         return

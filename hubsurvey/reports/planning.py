@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy.orm import selectinload
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Activity, Hub, Survey
+from hubsurvey.models import Activity, Hub, NeedArea, Survey
 from hubsurvey.reports.summary import Filters, Row, needs_summary
+from hubsurvey.resources.services import resource_counts
 from hubsurvey.surveys.services import response_counts, school_progress
 
 
@@ -38,6 +39,13 @@ def needs_and_activities(hub: Hub, now: datetime | None = None) -> list[Need]:
             )
         )
     return needs
+
+
+def resource_coverage(hub: Hub) -> list[tuple[NeedArea, int]]:
+    """Every need area of the hub's framework, with how many of its resources are tagged
+    with it: those with none are gaps in the library."""
+    counts = resource_counts(hub)
+    return [(area, counts.get(area.id, 0)) for area in hub.hub_type.need_areas]
 
 
 def open_surveys(hub: Hub) -> list[tuple[Survey, dict, dict]]:

@@ -1,7 +1,9 @@
 """The needs summary: per need area, how confident respondents feel and what they put first.
 
 Aggregated in SQL, one row per need area (and group): the cost grows with the number of
-groups shown, not with the number of answers."""
+groups shown, not with the number of answers. Without a filter on respondents or a breakdown,
+the answers are counted from the index of counted answers alone (GridCounts), without a
+lookup of each answer's response."""
 
 from dataclasses import dataclass, field, replace
 
@@ -54,7 +56,11 @@ class Row:
 
 
 def needs_summary(
-    hub: Hub, filters: Filters, grids: list[int] | None = None, protect: bool = False
+    hub: Hub,
+    filters: Filters,
+    grids: list[int] | None = None,
+    protect: bool = False,
+    counts: "GridCounts | None" = None,
 ) -> list[Row]:
     """One row per need area (per group, with a breakdown), ranked by need score within
     each group. When any survey summarised is anonymous, figures resting on fewer than the
@@ -62,12 +68,14 @@ def needs_summary(
     such a small group by subtraction (see _hidden). `grids` narrows it to those needs grid
     questions (a survey's results show each grid on its own); by default, every grid of the
     survey chosen, or of all the hub's needs assessments. `protect` applies the small-group
-    rules to named surveys too, for readers outside the hub (a head's view of their school)."""
+    rules to named surveys too, for readers outside the hub (a head's view of their school).
+    `counts` may be given to share what was read between several summaries (two waves)."""
     if grids is None:
         grids = _grid_ids(hub, filters.survey)
-    tallies = _tally(filters, grids)
+    counts = counts or GridCounts()
+    tallies = _tally(filters, grids, counts)
     protect = protect or _protects_small_groups(hub, filters)
-    hidden = _hidden(hub, filters, grids, tallies) if protect else set()
+    hidden = _hidden(hub, filters, grids, tallies, counts) if protect else set()
     areas = {
         a.id: a
         for a in db.session.scalars(
@@ -107,9 +115,11 @@ def needs_summary(
 Tallies = dict[tuple[int, object], tuple[int, float, int, int]]
 
 
-def _tally(filters: Filters, grid_ids: list[int]) -> Tallies:
+def _tally(filters: Filters, grid_ids: list[int], counts: "GridCounts | None" = None) -> Tallies:
     """(need area id, group value) -> (respondents, mean confidence, how many low, how many
     priority) over the answers to these needs grids, aggregated in the database."""
+    if not filters.values and not filters.by:
+        return (counts or GridCounts()).tally(grid_ids, filters.wave_id)
     # The grids' ids, not a join, so the answers are read from their covering index alone.
     conditions = [
         Answer.question_id.in_(grid_ids),
@@ -140,6 +150,66 @@ def _tally(filters: Filters, grid_ids: list[int]) -> Tallies:
     }
 
 
+class GridCounts:
+    """The counted answers to needs grids (sent, not excluded), by wave, need area,
+    confidence and priority: read in one pass over ix_answer_counted, in its order (no sort,
+    no response looked up), once per set of grids, then added up for one wave or for all.
+    So a wave's figures and the all-waves figures its small-group check compares them with
+    come from the same single read. Summed as the database would: a mean is the sum of the
+    confidences over how many there are."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[int, ...], dict[tuple[int, int], list]] = {}
+
+    def tally(self, grid_ids: list[int], wave_id: int | None) -> Tallies:
+        """As _tally gives it, for a wave (None: every wave), without a breakdown."""
+        key = tuple(sorted(set(grid_ids)))
+        if key not in self._read:
+            self._read[key] = self._count(key)
+        totals: dict[int, list] = {}
+        for (wave, area_id), figures in self._read[key].items():
+            if wave_id is None or wave == wave_id:
+                total = totals.setdefault(area_id, [0, 0, 0.0, 0, 0])
+                for i, figure in enumerate(figures):
+                    total[i] += figure
+        return {
+            (area_id, None): (count, confidence / rated if rated else None, low, priority)
+            for area_id, (count, rated, confidence, low, priority) in totals.items()
+        }
+
+    @staticmethod
+    def _count(grid_ids: tuple[int, ...]) -> dict[tuple[int, int], list]:
+        """(wave id, need area id) -> [answers, answers with a confidence, their sum, how many
+        low, how many priority]: one row per wave, area, confidence and priority read."""
+        query = (
+            db.select(
+                Answer.counted_wave_id,
+                Answer.item,
+                Answer.number,
+                Answer.priority,
+                func.count(),
+            )
+            .where(Answer.question_id.in_(grid_ids), Answer.counted_wave_id.is_not(None))
+            .group_by(
+                Answer.question_id,
+                Answer.counted_wave_id,
+                Answer.item,
+                Answer.number,
+                Answer.priority,
+            )
+        )
+        figures: dict[tuple[int, int], list] = {}
+        for wave_id, area_id, confidence, priority, n in db.session.execute(query):
+            these = figures.setdefault((wave_id, area_id), [0, 0, 0.0, 0, 0])
+            these[0] += n
+            if confidence is not None:
+                these[1] += n
+                these[2] += confidence * n
+                these[3] += n if confidence <= 2 else 0
+            these[4] += n if priority else 0
+        return figures
+
+
 def _grid_ids(hub: Hub, survey: Survey | None, anonymous_only: bool = False) -> list[int]:
     """The needs grids summarised: the survey's, or those of the hub's needs surveys."""
     query = (
@@ -157,7 +227,7 @@ def _grid_ids(hub: Hub, survey: Survey | None, anonymous_only: bool = False) -> 
 
 
 def _hidden(
-    hub: Hub, filters: Filters, grids: list[int], tallies: Tallies
+    hub: Hub, filters: Filters, grids: list[int], tallies: Tallies, counts: "GridCounts"
 ) -> set[tuple[int, object]]:
     """The (need area, group) figures not to show:
     - those resting on fewer respondents than the hub's smallest group;
@@ -168,7 +238,7 @@ def _hidden(
     smallest = hub.smallest_group
     hidden = {key for key, (count, *_rest) in tallies.items() if count < smallest}
     for wider, grid_ids in _wider_views(hub, filters, grids):
-        wider_counts = _tally(wider, grid_ids)
+        wider_counts = _tally(wider, grid_ids, counts)
         for key, (count, *_rest) in tallies.items():
             if 0 < wider_counts.get(key, (count,))[0] - count < smallest:
                 hidden.add(key)

@@ -8,7 +8,7 @@ from hubsurvey.extensions import db
 from hubsurvey.htmx import render
 from hubsurvey.inputs import row_id, whole_number
 from hubsurvey.models import ExportRecord, Partnership, School, Survey, Wave
-from hubsurvey.reports import about, bp, downloads
+from hubsurvey.reports import about, bp, comparison, downloads, wave_notes
 from hubsurvey.reports import board as board_module
 from hubsurvey.reports import exports as exports_module
 from hubsurvey.reports import feedback as feedback_module
@@ -81,7 +81,7 @@ def needs():
         schools=_schools(),
         facets=FACETS,
         score_rule=SCORE_RULE,
-        waves_note=results_module.needs_waves_note(g.hub, filters),
+        waves_note=wave_notes.needs_waves_note(g.hub, filters),
         print_lines=about.summary_lines(filters),
         picture=schools_module.school_picture(g.hub, filters) if filters.by == "school" else None,
         query=request.query_string.decode(),
@@ -130,7 +130,7 @@ def export(what: str, fmt: str):
     if fmt == "csv":
         chunks = downloads.csv_chunks(g.hub, what, survey and survey.id, filters)
         return Response(stream_with_context(chunks), mimetype="text/csv", headers=disposition)
-    waves = results_module.needs_waves_note(g.hub, filters) if what == "summary" else ""
+    waves = wave_notes.needs_waves_note(g.hub, filters) if what == "summary" else ""
     path = downloads.xlsx_path(g.hub, what, survey, filters, made, waves)
     response = send_file(path, mimetype=XLSX)
     response.headers.update(disposition)
@@ -164,7 +164,9 @@ def feedback():
 @bp.get("/planning")
 def planning():
     return render_template(
-        "reports/planning.html", needs=planning_module.needs_and_activities(g.hub)
+        "reports/planning.html",
+        needs=planning_module.needs_and_activities(g.hub),
+        coverage=planning_module.resource_coverage(g.hub),
     )
 
 
@@ -200,13 +202,14 @@ def results(survey_id: int):
     """Every question's result, for the latest wave unless another (or all) is chosen."""
     survey = _hub_survey(survey_id)
     wave = _chosen_wave(survey)
+    waves = wave_notes.sent_per_wave(survey)
     return render_template(
         "reports/results.html",
         survey=survey,
         wave=wave,
-        waves=results_module.sent_per_wave(survey),
+        waves=waves,
         results=results_module.survey_results(survey, wave),
-        pooled=results_module.pooled_note(survey) if wave is None else "",
+        pooled=wave_notes.pooled_note(survey, waves) if wave is None else "",
     )
 
 
@@ -226,8 +229,8 @@ def compare(survey_id: int):
         survey=survey,
         before=before,
         after=after,
-        waves=results_module.sent_per_wave(survey),
-        comparisons=results_module.compare(survey, before, after) if ready else [],
+        waves=wave_notes.sent_per_wave(survey),
+        comparisons=comparison.compare(survey, before, after) if ready else [],
         ready=ready,
     )
 
@@ -246,7 +249,7 @@ def text_answers(survey_id: int, question_id: int):
         survey=survey,
         question=question,
         wave=wave,
-        waves=results_module.sent_per_wave(survey),
+        waves=wave_notes.sent_per_wave(survey),
         answers=results_module.text_answers(
             survey, question, wave, search, request.args.get("page", 1, type=row_id)
         ),

@@ -78,6 +78,12 @@ def uk_now() -> datetime:
 def workbook(data: Table, key: Table | None, about: Sequence[tuple[str, object]]) -> str:
     """Write the workbook to a temporary file and return its path (the caller streams, then
     deletes it): the data sheet, the key to its columns if any, and "About this file"."""
+    return sheets([data] if key is None else [data, key], about)
+
+
+def sheets(tables: Sequence[Table], about: Sequence[tuple[str, object]] | None = None) -> str:
+    """A workbook of several tables, each on its own sheet written as the data sheet is, then
+    "About this file" when `about` is given; its path, as for workbook()."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     book = xlsxwriter.Workbook(
@@ -91,10 +97,10 @@ def workbook(data: Table, key: Table | None, about: Sequence[tuple[str, object]]
         },
     )
     formats = _Formats(book)
-    _table(book, formats, data)
-    if key is not None:
-        _table(book, formats, key)
-    _about(book, formats, about)
+    for table in tables:
+        _table(book, formats, table)
+    if about is not None:
+        _about(book, formats, about)
     book.close()
     return path
 

@@ -9,6 +9,8 @@ from hubsurvey.extensions import db, reading_first, start_writing
 from hubsurvey.htmx import go_to, render
 from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import Response, Survey
+from hubsurvey.resources import matching
+from hubsurvey.resources.links import resource_url
 from hubsurvey.respond import abuse, bp, participants, progress, services
 from hubsurvey.respond.forms import NamedProfileForm, ProfileForm
 from hubsurvey.surveys import questions
@@ -381,7 +383,8 @@ def done(code: str):
 
 
 def done_page(survey, response, new_code=None, code_error=None, status=200):
-    """'Answers sent', with the offer of a participant code (see links.py)."""
+    """'Answers sent', with the offer of a participant code (see links.py), and after a needs
+    assessment the hub's resources and activities for the needs the teacher put first."""
     return render(
         PAGE,
         "respond/_done.html",
@@ -391,4 +394,6 @@ def done_page(survey, response, new_code=None, code_error=None, status=200):
         can_link=participants.can_link(response),
         new_code=new_code and participants.show(new_code),
         code_error=code_error,
+        matched=matching.matched(response) if survey.kind == "needs" else None,
+        resource_url=resource_url,
     )

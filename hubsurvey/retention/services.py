@@ -11,9 +11,12 @@ from hubsurvey.extensions import db
 from hubsurvey.models import (
     Activity,
     Attendance,
+    FollowUp,
     JobRun,
+    Message,
     Participant,
     Response,
+    Series,
     Survey,
     UserSession,
     utcnow,
@@ -35,6 +38,8 @@ class Purged:
     sessions: int = 0
     share_links: int = 0
     register_entries: int = 0
+    messages: int = 0
+    follow_ups: int = 0
 
     def __str__(self) -> str:
         return (
@@ -43,7 +48,9 @@ class Purged:
             f"link anything, {self.audit_entries} audit entries past their keeping time, "
             f"{self.sessions} ended staff sessions, {self.share_links} read-only links "
             f"that ended long ago, {self.register_entries} register entries past their "
-            "feedback survey's keep-until date"
+            f"feedback survey's keep-until date, {self.messages} emails to named people about "
+            f"surveys past their keep-until date, {self.follow_ups} follow-ups with schools "
+            "past their series' feedback survey's keep-until date"
         )
 
 
@@ -78,6 +85,8 @@ def purge_expired(now: datetime | None = None) -> Purged:
             detail=f"{removed.rowcount} responses deleted: kept until {survey.keep_until}",
         )
     purged.register_entries = _purge_registers(today)
+    purged.follow_ups = _purge_follow_ups(today)
+    purged.messages = db.session.execute(_messages_past_their_time(today, delete(Message))).rowcount
     db.session.execute(
         update(Survey)
         .where(Survey.keep_until < today, Survey.status == "open")
@@ -134,6 +143,51 @@ def _purge_registers(today: date) -> int:
     return removed
 
 
+def _expired_follow_ups(today: date, statement):
+    """Follow-ups of series whose feedback survey's keep-until date has passed."""
+    past = (
+        select(Series.id)
+        .join(Survey, Survey.id == Series.survey_id)
+        .where(Survey.keep_until < today)
+    )
+    return statement.where(FollowUp.series_id.in_(past))
+
+
+def _purge_follow_ups(today: date) -> int:
+    """Delete the follow-ups of series whose feedback survey's keep-until date has passed:
+    their notes may name people, so they are kept as long as the series' registers and
+    named answers, and no longer. One audit entry per series, saying how many went (never
+    what the notes said)."""
+    expired = (
+        _expired_follow_ups(today, select(FollowUp.series_id, func.count(FollowUp.id)))
+        .group_by(FollowUp.series_id)
+        .order_by(FollowUp.series_id)
+    )
+    removed = 0
+    for series_id, count in db.session.execute(expired).all():
+        series = db.session.get(Series, series_id)
+        db.session.execute(delete(FollowUp).where(FollowUp.series_id == series_id))
+        removed += count
+        audit.record(
+            "purge",
+            hub=series.hub,
+            target=f"series {series.id}: {series.title}",
+            detail=f"{count} follow-ups deleted: kept until {series.survey.keep_until}",
+        )
+    return removed
+
+
+# Messages addressed to a named person (a personal invitation, an attendee's feedback link):
+# their address goes when the survey's answers and its register do.
+NAMED_MESSAGES = ("personal", "feedback")
+
+
+def _messages_past_their_time(today: date, statement):
+    """The outbox's messages to named people about surveys past their keep-until date."""
+    past = select(Survey.id).where(Survey.keep_until < today)
+    return statement.where(Message.kind.in_(NAMED_MESSAGES), Message.survey_id.in_(past))
+
+
 def still_expired(now: datetime | None = None) -> dict[str, int]:
     """What the purge should have removed but is still there: a warning for administrators."""
     now = now or utcnow()
@@ -147,4 +201,20 @@ def still_expired(now: datetime | None = None) -> dict[str, int]:
             Response.status == "draft", Response.saved_at < draft_cutoff(now)
         )
     )
-    return {"responses": responses or 0, "drafts": drafts or 0}
+    register_entries = db.session.scalar(
+        select(func.count(Attendance.id))
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .join(Survey, Survey.id == Activity.survey_id)
+        .where(Survey.keep_until < now.date())
+    )
+    messages = db.session.scalar(
+        _messages_past_their_time(now.date(), select(func.count(Message.id)))
+    )
+    follow_ups = db.session.scalar(_expired_follow_ups(now.date(), select(func.count(FollowUp.id))))
+    return {
+        "responses": responses or 0,
+        "drafts": drafts or 0,
+        "register_entries": register_entries or 0,
+        "messages": messages or 0,
+        "follow_ups": follow_ups or 0,
+    }

@@ -2,29 +2,40 @@
 names, activity and survey titles, option texts, and comments holding URLs and unbroken words.
 Built through the services the app itself uses, with the answers a respondent could give."""
 
+import io
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from factories import make_user
 
 from hubsurvey.activities.register import Person, add_person
+from hubsurvey.activities.series import save_follow_up, save_series
 from hubsurvey.activities.services import save_activity
 from hubsurvey.admin.services import add_need_area, save_hub
 from hubsurvey.audit.services import record
 from hubsurvey.auth.services import issue_link
 from hubsurvey.contacts.services import ContactDetails, choose_email, save_contact
+from hubsurvey.demo_resources import pdf
 from hubsurvey.extensions import db
 from hubsurvey.heads.services import sign
 from hubsurvey.hubs.services import SchoolDetails, add_partner
 from hubsurvey.models import Answer, HubType, Question, Response, Section, Survey, utcnow
 from hubsurvey.mou.services import new_head_link, save_mou
 from hubsurvey.outbox.services import queue
+from hubsurvey.plans import sections
+from hubsurvey.plans import services as plans
+from hubsurvey.plans.measures import MeasureDetails, add_measure
+from hubsurvey.plans.services import add_objective, start_plan
 from hubsurvey.reports import exports
+from hubsurvey.resources import files
+from hubsurvey.resources.services import Details, add_resource
+from hubsurvey.school_years import this_year
 from hubsurvey.surveys import audience
 from hubsurvey.surveys.services import create_survey, make_school_links, set_status
 from hubsurvey.surveys.waves import open_next_wave
+from hubsurvey.vocabulary import PHASES
 
 HUB_NAME = "Greater Lancashire, Cumbria and South Lakeland Careers Hub Partnership"
 LONG_NEED_AREA = (
@@ -111,6 +122,16 @@ class Network:
     message_id: int
     # The first school's head's signature of the hub's memorandum, as long as it gets.
     signature_id: int
+    # A file in the resource library with a long title and name (and a link, see _library).
+    resource_id: int
+    # A series holding the activities, with follow-up logged with a long-named school.
+    series_id: int
+    follow_up_id: int
+    # This school year's plan's measures, one of each kind, with long titles (see _measures).
+    measure_ids: list[int] = field(default_factory=list)
+    # That plan's parts, as long as they get: its year, the long objective, a key person
+    # without a backup, a source of funding and a cost (see _plan_parts).
+    plan_ids: dict[str, int] = field(default_factory=dict)
 
 
 def build_network() -> Network:
@@ -180,6 +201,10 @@ def build_network() -> Network:
         password_token=issue_link("password", timedelta(days=1), lead),
         message_id=message_id,
         signature_id=_memorandum(hub, schools[0], lead),
+        resource_id=_library(hub, long_area, activities[0], lead),
+        **_series(hub, schools, activities, lead),
+        measure_ids=_measures(hub, lead, needs, activities, outcomes, long_area),
+        plan_ids=_plan_parts(hub, lead),
     )
 
 
@@ -233,6 +258,135 @@ def _register(activity, schools, lead) -> int:
     add_person(activity, Person(UNBROKEN, "", schools[2].id, "teaching-assistant"), lead)
     add_person(activity, Person("Sam Lee", "sam.lee@example.org.uk"), lead)
     return long_named.id
+
+
+def _series(hub, schools, activities, lead) -> dict[str, int]:
+    """The activities as a series with a long title and description, and a follow-up with
+    the school with the longest name, with long notes."""
+    series = save_series(
+        hub,
+        None,
+        list(activities[0].need_areas),
+        schools[:3],
+        shared_survey=activities[0].survey,
+        title=f"{ACTIVITIES[0]}: a network of {UNBROKEN}"[:160],
+        kind="network",
+        description=f"{COMMENTS[2]}\n\nSee {URL}",
+    )
+    for activity in activities:
+        activity.series = series
+    follow_up = save_follow_up(
+        series, None, schools[0], date.today(), 1.5, f"{COMMENTS[1]}\n{URL}", lead
+    )
+    return {"series_id": series.id, "follow_up_id": follow_up.id}
+
+
+def _measures(hub, lead, needs, activities, outcomes, long_area) -> list[int]:
+    """An objective of this school year's plan, with a long title, delivered by the long-named
+    activities, and a measure of each kind, each titled as long as a measure may be."""
+    plan, _made = start_plan(hub, this_year(), lead)
+    objective = add_objective(plan, f"{LONG_NEED_AREA}: {ACTIVITIES[1]}"[:300], lead, [long_area])
+    objective.activities = list(activities)
+    share = next(q for q in outcomes.questions if q.settings.get("unit") == "%")
+    bindings = {
+        "typed": {"unit": "careers leaders trained", "current": 12},
+        "need-score": {"survey": needs, "need_area": long_area},
+        "confidence-change": {"survey": needs, "need_area": long_area},
+        "feedback-rating": {},
+        "outcome": {"survey": outcomes, "question": share, "standard": "70"},
+        "schools-active": {},
+        "teachers-attending": {},
+    }
+    ids = []
+    for kind, binding in bindings.items():
+        details = MeasureDetails(
+            objective=objective,
+            title=f"{kind}: {LONG_NEED_AREA} across {SCHOOLS[0][0]}"[:300],
+            kind=kind,
+            higher_is_better=kind != "need-score",
+            baseline=60 if kind == "need-score" else 1,
+            target=10 if kind == "need-score" else 1_250_000,
+            due_on=date(this_year() + 1, 7, 16),
+            **binding,
+        )
+        ids.append(add_measure(details, lead).id)
+    return ids
+
+
+def _plan_parts(hub, lead) -> dict[str, int]:
+    """This school year's plan (see _measures) with words holding a URL and an unbroken
+    word, an item in each SWOT list, long-named key people (the first with no backup),
+    funding ending this school year, and costs for the long objective and the whole hub."""
+    plan = plans.find_plan(hub, this_year())
+    objective = plan.objectives[-1]
+    words = f"{COMMENTS[2]}\n{URL}\n{UNBROKEN}{UNBROKEN}"
+    sections.save_words(
+        plan,
+        {"aims": words, "continuity": words, "outlook_1": words, "outlook_2": COMMENTS[0]},
+        lead,
+    )
+    for quadrant in ("strength", "weakness", "opportunity", "threat"):
+        sections.add_swot_item(plan, quadrant, f"{COMMENTS[0]} {UNBROKEN}{UNBROKEN}", lead)
+    person = sections.save_person(
+        plan,
+        None,
+        lead,
+        role="Enterprise coordinator for the Greater Lancashire and South Lakeland schools",
+        name="Dr Anneliese Featherstonehaugh-Montgomery-Ramanathan-O'Connell",
+        backup="",
+        notes=URL,
+    )
+    sections.save_person(plan, None, lead, role=UNBROKEN, name=UNBROKEN, backup=UNBROKEN, notes="")
+    source = sections.save_funding(
+        plan,
+        None,
+        lead,
+        name=f"Careers and Enterprise Company funding for {HUB_NAME}",
+        amount_pence=987_654_321,
+        ends_on=date(this_year() + 1, 3, 31),
+        notes=URL,
+    )
+    cost = sections.save_cost(
+        plan,
+        None,
+        lead,
+        objective=objective,
+        kind="supply-cover",
+        description=f"Release for the careers leader of {UNBROKEN}{UNBROKEN}",
+        amount_pence=987_654_321,
+    )
+    sections.save_cost(
+        plan, None, lead, objective=None, kind="venue", description=URL, amount_pence=25_000
+    )
+    return {
+        "year": plan.year,
+        "objective_id": objective.id,
+        "person_id": person.id,
+        "funding_id": source.id,
+        "cost_id": cost.id,
+    }
+
+
+def _library(hub, long_area, activity, lead) -> int:
+    """The resource library: the slides of the first activity as a PDF with a long title and
+    an unbroken file name, for every phase there is; and a link as long as they get. Returns
+    the file's id."""
+    slides = pdf(ACTIVITIES[0], [UNBROKEN, URL])
+    upload = files.check(f"{UNBROKEN}-{UNBROKEN}.pdf", io.BytesIO(slides), len(slides))
+    details = Details(
+        title=f"Slides: {ACTIVITIES[0]}",
+        description=f"{COMMENTS[2]} {URL}",
+        need_areas=[long_area, *hub.hub_type.need_areas[:3]],
+        phases=list(PHASES),
+        activity=activity,
+    )
+    made = add_resource(hub, details, upload, by=lead)
+    add_resource(
+        hub,
+        Details(f"{DRAFT_TITLE}: guidance", url=URL, need_areas=[long_area]),
+        by=lead,
+    )
+    return made.id
 
 
 def _memorandum(hub, school, lead) -> int:

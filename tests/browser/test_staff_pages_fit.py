@@ -27,8 +27,10 @@ from long_names import (
 from playwright.sync_api import Error as PlaywrightError
 from test_teacher_on_phone import AXE
 
+from hubsurvey.school_years import this_year
+
 # Report pages are what a hub lead shows to others: each is also checked with axe-core.
-REPORT_PAGE = re.compile(r"/reports/|/surveys/\d+/$|/sharing/")
+REPORT_PAGE = re.compile(r"/reports/|/surveys/\d+/$|/sharing/|/measures/\d+$")
 
 # Blueprints and endpoints that are not staff pages, and why they are left out.
 NOT_STAFF_PAGES = {
@@ -37,6 +39,7 @@ NOT_STAFF_PAGES = {
     "shared": "the public read-only report: tests/browser/test_sharing_on_phone.py",
     "contact_page": "a school contact's own page: tests/browser/test_contacts_on_phone.py",
     "heads": "a headteacher's pages through their private link: tests/browser/test_mou_on_phone.py",
+    "public_resources": "a teacher's download: tests/browser/test_resources_on_phone.py",
 }
 DOWNLOADS = {
     "static": "stylesheets, scripts and images, not pages",
@@ -47,6 +50,10 @@ DOWNLOADS = {
     "surveys.school_links_csv": "a CSV download",
     "outbox.download": "a CSV download (the mail merge)",
     "activities.register_csv": "a CSV download (an activity's register)",
+    "resources.download": "a resource's file, or the way through to its link",
+    "plans.download": "an XLSX download (the plan's workbook)",
+    "activities.hours_by_teacher": "a CSV download (CPD hours per teacher)",
+    "activities.hours_by_school": "a CSV download (CPD hours per school)",
 }
 ADMIN_EMAIL = "administrator@hubsurvey.example"
 # Pages for someone not signed in yet: a new account's first steps.
@@ -163,6 +170,8 @@ def pages(app, network: Network) -> list[tuple[str, str]]:
             ("lead", url_for("reports.needs", **hub, survey=n.needs_id, wave=n.needs_wave_ids[0])),
             ("lead", url_for("reports.needs", **hub, by="role", role="careers-leader")),
             ("lead", url_for("reports.feedback", **hub, activity=n.activity_ids[0])),
+            # A session added to the long-named series: its need areas and schools ticked.
+            ("lead", url_for("activities.edit", **hub, series=n.series_id)),
             # The draft's single-choice question, with its long options.
             (
                 "lead",
@@ -170,9 +179,18 @@ def pages(app, network: Network) -> list[tuple[str, str]]:
                     "surveys.question", **hub, survey_id=n.draft_id, question_id=n.draft_question_id
                 ),
             ),
+            # The plan's other words: the outlook, labelled with three school years.
+            ("lead", url_for("plans.words", **hub, year=n.plan_ids["year"], part="continuity")),
+            ("lead", url_for("plans.words", **hub, year=n.plan_ids["year"], part="outlook")),
             ("admin", url_for("hubs.index")),
             ("admin", url_for("auth.account")),
         ]
+        # Each kind of the plan's measures: its page, with the evidence behind it, and its form.
+        year = this_year()
+        for measure_id in n.measure_ids:
+            for endpoint in ("plans.measure", "plans.edit_measure"):
+                url = url_for(endpoint, **hub, year=year, measure_id=measure_id)
+                chosen.append(("lead", url))
     common = {
         "hub_slug": n.hub_slug,
         "school_id": n.school_id,
@@ -182,6 +200,13 @@ def pages(app, network: Network) -> list[tuple[str, str]]:
         "user_id": n.lead_id,
         "message_id": n.message_id,
         "signature_id": n.signature_id,
+        "resource_id": n.resource_id,
+        "measure_id": n.measure_ids[0],
+        "series_id": n.series_id,
+        "follow_up_id": n.follow_up_id,
+        # The plan's pages, with its parts as long as they get (long_names._plan_parts).
+        **n.plan_ids,
+        "part": "aims",
         "kind": "head",  # the school's headteacher, with long details (long_names.py)
         "token": None,  # by purpose, below
     }
