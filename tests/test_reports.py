@@ -12,7 +12,7 @@ from hubsurvey.extensions import db
 from hubsurvey.models import ExportRecord
 from hubsurvey.reports.exports import csv_chunks, long_rows, safe
 from hubsurvey.reports.summary import Filters, needs_summary
-from hubsurvey.surveys.waves import open_next_wave
+from hubsurvey.surveys.waves import current_wave, open_next_wave
 
 
 @pytest.fixture
@@ -324,6 +324,30 @@ def test_a_filtered_view_is_hidden_when_the_view_without_the_filter_would_give_a
         make_needs_response(make_survey(hub))
     assert not shown(Filters(survey=survey))
     assert shown(Filters())  # the whole hub: nothing wider to subtract from
+
+
+@pytest.mark.parametrize("by", [None, "role"])
+def test_pooled_waves_do_not_give_away_a_small_wave_by_subtraction(hub, by):
+    """Three waves of 6, 6 and 2: the third is hidden on its own, and the first two are
+    shown, so all waves less the first two would be the two in the third."""
+    hub.smallest_group = 5
+    survey = make_survey(hub)
+    waves = [current_wave(survey), open_next_wave(survey), open_next_wave(survey)]
+    for wave, count in zip(waves, (6, 6, 2), strict=True):
+        for _ in range(count):
+            make_needs_response(survey, wave=wave, grid=(1, 3, 5))
+
+    def shown(wave):
+        rows = needs_summary(hub, Filters(survey=survey, wave_id=wave and wave.id, by=by))
+        return not any(r.suppressed for r in rows)
+
+    assert [shown(wave) for wave in waves] == [True, True, False]
+    assert not shown(None)
+    # A third wave of 5 may be shown, and then so may the waves together.
+    for _ in range(3):
+        make_needs_response(survey, wave=waves[2], grid=(1, 3, 5))
+    assert [shown(wave) for wave in waves] == [True, True, True]
+    assert shown(None)
 
 
 def test_named_surveys_are_not_protected_from_subtraction(hub):

@@ -397,6 +397,13 @@ def test_each_question_is_counted_over_those_it_was_shown_to(client, hub, lead):
     counts = {q.id: (shown, answered) for q, shown, answered in question_counts(survey)}
     assert counts[leader_q.id] == (2, 1)  # two leaders saw it; one answered
     assert counts[years_q.id] == (4, 3)
+    # A survey that asks nobody's profile shows every question to everyone.
+    survey.asks_profile = False
+    db.session.commit()
+    counts = {q.id: (shown, answered) for q, shown, answered in question_counts(survey)}
+    assert counts[leader_q.id] == (4, 1)
+    survey.asks_profile = True
+    db.session.commit()
     page = client.get(_url(hub, survey)).text
     assert "Only for: Senior leader or Headteacher" in page
 

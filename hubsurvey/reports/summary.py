@@ -118,8 +118,25 @@ Tallies = dict[tuple[int, object], tuple[int, float, int, int]]
 def _tally(filters: Filters, grid_ids: list[int], counts: "GridCounts | None" = None) -> Tallies:
     """(need area id, group value) -> (respondents, mean confidence, how many low, how many
     priority) over the answers to these needs grids, aggregated in the database."""
+    counts = counts or GridCounts()
     if not filters.values and not filters.by:
-        return (counts or GridCounts()).tally(grid_ids, filters.wave_id)
+        return counts.tally(grid_ids, filters.wave_id)
+    totals: dict[tuple[int, object], list] = {}
+    for key, waves in counts.filtered(filters, grid_ids).items():
+        total = totals.setdefault(key, [0, 0, 0.0, 0, 0])
+        for figures in waves.values():
+            for i, figure in enumerate(figures):
+                total[i] += figure
+    return {
+        key: (count, confidence / rated if rated else None, low, priority)
+        for key, (count, rated, confidence, low, priority) in totals.items()
+    }
+
+
+def _by_wave(filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], dict]:
+    """(need area id, group value) -> {wave id: [answers, answers with a confidence, their
+    sum, how many low, how many priority]}, for a filtered or broken-down summary: one
+    aggregate in the database, split by wave so that pooled waves can be checked too."""
     # The grids' ids, not a join, so the answers are read from their covering index alone.
     conditions = [
         Answer.question_id.in_(grid_ids),
@@ -136,18 +153,23 @@ def _tally(filters: Filters, grid_ids: list[int], counts: "GridCounts | None" = 
         db.select(
             Answer.item,
             *group,
+            Response.wave_id,
             func.count(),
-            func.avg(Answer.number),
+            func.count(Answer.number),
+            func.sum(Answer.number),
             func.sum(case((Answer.number <= 2, 1), else_=0)),
             func.sum(case((Answer.priority.is_(True), 1), else_=0)),
         )
         .join(Response, Response.id == Answer.response_id)
         .where(and_(*conditions))
-        .group_by(*group, Answer.item)
+        .group_by(*group, Answer.item, Response.wave_id)
     )
-    return {
-        (row[0], row[1] if group else None): tuple(row[-4:]) for row in db.session.execute(query)
-    }
+    waves: dict[tuple[int, object], dict] = {}
+    for row in db.session.execute(query):
+        count, rated, confidence, low, priority = row[-5:]
+        figures = [count, rated, float(confidence or 0), low or 0, priority or 0]
+        waves.setdefault((row[0], row[1] if group else None), {})[row[-6]] = figures
+    return waves
 
 
 class GridCounts:
@@ -160,6 +182,19 @@ class GridCounts:
 
     def __init__(self) -> None:
         self._read: dict[tuple[int, ...], dict[tuple[int, int], list]] = {}
+        self._filtered: dict[tuple, dict[tuple[int, object], dict]] = {}
+
+    def filtered(self, filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], dict]:
+        """A filtered or broken-down summary split by wave (_by_wave), read once."""
+        key = (
+            tuple(sorted(set(grid_ids))),
+            filters.wave_id,
+            tuple(sorted(filters.values.items())),
+            filters.by,
+        )
+        if key not in self._filtered:
+            self._filtered[key] = _by_wave(filters, grid_ids)
+        return self._filtered[key]
 
     def tally(self, grid_ids: list[int], wave_id: int | None) -> Tallies:
         """As _tally gives it, for a wave (None: every wave), without a breakdown."""
@@ -176,6 +211,16 @@ class GridCounts:
             (area_id, None): (count, confidence / rated if rated else None, low, priority)
             for area_id, (count, rated, confidence, low, priority) in totals.items()
         }
+
+    def by_wave(self, grid_ids: list[int]) -> dict[tuple[int, object], dict[int, int]]:
+        """(need area id, None) -> {wave id: respondents}, from the same single read."""
+        key = tuple(sorted(set(grid_ids)))
+        if key not in self._read:
+            self._read[key] = self._count(key)
+        waves: dict[tuple[int, object], dict[int, int]] = {}
+        for (wave, area_id), figures in self._read[key].items():
+            waves.setdefault((area_id, None), {})[wave] = figures[0]
+        return waves
 
     @staticmethod
     def _count(grid_ids: tuple[int, ...]) -> dict[tuple[int, int], list]:
@@ -231,12 +276,21 @@ def _hidden(
 ) -> set[tuple[int, object]]:
     """The (need area, group) figures not to show:
     - those resting on fewer respondents than the hub's smallest group;
+    - pooled over waves, those where the waves too small to show hold fewer than that
+      between them (each wave is a view of its own: the pooled figure minus the waves
+      shown would show them);
     - those differing from the same figure without one of the filters (another view the
       hub lead can open) by fewer than that: the difference would show the few left out;
     - in a breakdown where just one group of a need area is hidden, the next smallest too,
       or the total minus the others would show it."""
     smallest = hub.smallest_group
     hidden = {key for key, (count, *_rest) in tallies.items() if count < smallest}
+    if filters.wave_id is None:
+        # Pooled waves: each wave is a view of its own, so the waves hidden there must not
+        # be the pooled figure minus the waves shown (three waves: all - first - second).
+        for key, waves in _wave_counts(filters, grids, counts).items():
+            if 0 < sum(n for n in waves.values() if n < smallest) < smallest:
+                hidden.add(key)
     for wider, grid_ids in _wider_views(hub, filters, grids):
         wider_counts = _tally(wider, grid_ids, counts)
         for key, (count, *_rest) in tallies.items():
@@ -251,6 +305,18 @@ def _hidden(
             if len(members) - len(shown) == 1 and shown:
                 hidden.add(shown[0][1])
     return hidden
+
+
+def _wave_counts(
+    filters: Filters, grid_ids: list[int], counts: "GridCounts"
+) -> dict[tuple[int, object], dict[int, int]]:
+    """(need area id, group value) -> {wave id: respondents}: the summary split by wave."""
+    if not filters.values and not filters.by:
+        return counts.by_wave(grid_ids)
+    return {
+        key: {wave: figures[0] for wave, figures in waves.items()}
+        for key, waves in counts.filtered(filters, grid_ids).items()
+    }
 
 
 def _wider_views(hub: Hub, filters: Filters, grids: list[int]) -> list[tuple[Filters, list[int]]]:

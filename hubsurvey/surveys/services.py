@@ -358,7 +358,8 @@ def question_counts(survey: Survey) -> list[tuple[Question, int, int]]:
     """Each question with the number of sent responses it was shown to, and answered in.
 
     A question shown only to leaders is counted over leaders: 3 answers from 4 leaders is
-    not 3 answers from 100 teachers."""
+    not 3 answers from 100 teachers. A survey that asks no profile shows every question to
+    everyone, as the respond pages do."""
     sent = _sent_this_wave(survey)
     answered = dict(
         db.session.execute(
@@ -375,10 +376,12 @@ def question_counts(survey: Survey) -> list[tuple[Question, int, int]]:
     for section in survey.sections:
         for question in section.questions:
             both = {"section": section.audience, "question": question.audience}
-            key = repr(sorted((k, sorted(v.items())) for k, v in both.items()))
+            if not survey.asks_profile:
+                both = {"section": {}, "question": {}}
+            key = repr(sorted((k, sorted((v or {}).items())) for k, v in both.items()))
             if key not in shown_by_audience:
                 condition = and_(
-                    sent, audience.clause(section.audience), audience.clause(question.audience)
+                    sent, audience.clause(both["section"]), audience.clause(both["question"])
                 )
                 shown_by_audience[key] = db.session.scalar(
                     db.select(func.count(Response.id)).where(condition)

@@ -11,8 +11,9 @@ from test_teacher_on_phone import assert_accessible
 from hubsurvey.contacts.services import ContactDetails, save_contact
 from hubsurvey.extensions import db
 from hubsurvey.models import Message, Partnership, Signature
-from hubsurvey.mou.services import save_mou, this_year, year_words
+from hubsurvey.mou.services import save_mou
 from hubsurvey.mou.texts import starting_text
+from hubsurvey.school_years import signing_year, year_words
 
 SCHOOL = "Hill Primary School"
 
@@ -32,7 +33,7 @@ def test_a_head_signs_the_memorandum_on_a_phone_and_the_lead_sees_it_signed(
         save_mou(hub, words.hub_offers, words.school_commits, None, None)
         make_user(email="lead@hub.example", hubs=[hub])
         hub_id, school_id = hub.id, school.id
-    year = year_words(this_year())
+    year = year_words(signing_year())
 
     phone.goto(f"{live_server}/sign-in")
     phone.get_by_label("Email address").fill("lead@hub.example")
