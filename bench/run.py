@@ -129,10 +129,11 @@ def time_summary(dataset: Dataset, by: str | None) -> list[float]:
 
 def bench_results(dataset: Dataset, budget_ms: int, folder: Path) -> None:
     """A survey's results page (every question's figures), its All waves view, the
-    comparison of two waves and one written question's answers searched, asked for through
-    the app as a browser would (view, queries and template), on a copy of the database with
-    every other response moved to a second wave. The survey is anonymous, so the latest wave
-    is also counted against all waves."""
+    comparison of two waves, one written question's answers searched, and the needs summary
+    broken down by role over both waves, asked for through the app as a browser would (view,
+    queries and template), on a copy of the database with every other response moved to a
+    second wave. The survey is anonymous, so the latest wave is also counted against all
+    waves."""
     path = folder / f"results-{dataset.responses}.sqlite"
     shutil.copy(dataset.path, path)
     app = create_app(
@@ -167,6 +168,8 @@ def bench_results(dataset: Dataset, budget_ms: int, folder: Path) -> None:
         # The needs summary page on the same data, timed alongside: a reference for a
         # machine whose load differs from run to run.
         ("(for reference: the needs summary page, all waves)", needs),
+        # Broken down, with the two waves pooled: each wave's groups are checked too.
+        ("the needs summary page by role, all waves", f"{needs}&by=role"),
     ):
         times = []
         for run in range(1 + RESULTS_RUNS):  # one warm-up

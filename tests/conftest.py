@@ -16,6 +16,11 @@ from hubsurvey.admin.services import load_reference_data
 from hubsurvey.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+if TEST_DATABASE_URL:
+    # A test's commits need not wait for the disk: what it wrote is thrown away after it.
+    TEST_DATABASE_URL += ("&" if "?" in TEST_DATABASE_URL else "?") + (
+        "options=-c%20synchronous_commit%3Doff"
+    )
 
 
 def _config(url: str, **extra) -> dict:
@@ -101,10 +106,18 @@ def make_app(database_url, tmp_path):
     for app in apps:
         with app.app_context():
             if db.engine.dialect.name == "postgresql":
-                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-                db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-                db.session.commit()
+                _empty_postgresql()
             db.engine.dispose()
+
+
+def _empty_postgresql() -> None:
+    """Delete every row, children first, and start the ids again from 1: for the few rows a
+    test writes, far quicker than TRUNCATE, which makes each table anew."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    for name in db.session.scalars(text("SELECT relname FROM pg_class WHERE relkind = 'S'")):
+        db.session.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
+    db.session.commit()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Small factories: each test builds the few rows it needs."""
 
+import re
 import secrets
 
 from sqlalchemy import event
@@ -76,6 +77,12 @@ def sign_in(client, user, password=PASSWORD):
     response = client.post("/sign-in", data={"email": user.email, "password": password})
     assert response.status_code == 303, response.text
     return response
+
+
+def without_token(page: str) -> str:
+    """A page's text without its form token, which carries the second it was made in: for
+    comparing two pages that should be the same."""
+    return re.sub(r'name="csrf-token" content="[^"]*"', "", page)
 
 
 # What a primary teacher at the hub's partner school Hill Primary says about themselves.

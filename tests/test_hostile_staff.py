@@ -794,7 +794,7 @@ def assert_rows_obey_the_forms() -> None:
         assert school.phase in PHASES, what
         _text(school.local_authority, 120, f"{what} local authority")
         _text(school.trust, 200, f"{what} trust")
-    for partnership in db.session.scalars(select(Partnership).options(selectinload("*"))):
+    for partnership in db.session.scalars(select(Partnership)):
         assert partnership.status in PARTNER_STATUSES
         assert partnership.school.hub_id == partnership.hub_id
     surveys = select(Survey).options(
@@ -805,7 +805,7 @@ def assert_rows_obey_the_forms() -> None:
     )
     for survey in db.session.scalars(surveys):
         _check_survey(survey)
-    for activity in db.session.scalars(select(Activity).options(selectinload("*"))):
+    for activity in db.session.scalars(select(Activity)):
         what = f"activity {activity.id}"
         _text(activity.title, 160, f"{what} title", required=True)
         assert activity.kind in ACTIVITY_KINDS, what
@@ -820,7 +820,7 @@ def assert_rows_obey_the_forms() -> None:
         if activity.hours is not None:
             assert 0.25 <= activity.hours <= 40 and (activity.hours * 4).is_integer(), what
         assert activity.series is None or activity.series.hub_id == activity.hub_id, what
-    for series in db.session.scalars(select(Series).options(selectinload("*"))):
+    for series in db.session.scalars(select(Series)):
         what = f"series {series.id}"
         _text(series.title, 160, f"{what} title", required=True)
         assert series.title == " ".join(series.title.split()), f"{what} title is not on one line"
@@ -830,14 +830,14 @@ def assert_rows_obey_the_forms() -> None:
         assert series.survey is None or series.survey.kind == "feedback", what
         assert all(s.hub_id == series.hub_id for s in series.schools), what
         assert set(series.need_areas) <= set(series.hub.hub_type.need_areas), what
-    for follow_up in db.session.scalars(select(FollowUp).options(selectinload("*"))):
+    for follow_up in db.session.scalars(select(FollowUp)):
         what = f"follow-up {follow_up.id}"
         assert follow_up.series.hub_id == follow_up.hub_id == follow_up.school.hub_id, what
         assert follow_up.held_on <= date.today() + timedelta(days=1), what
         _text(follow_up.notes, 2000, f"{what} notes")
         if follow_up.hours is not None:
             assert 0.25 <= follow_up.hours <= 40 and (follow_up.hours * 4).is_integer(), what
-    for person in db.session.scalars(select(Attendance).options(selectinload("*"))):
+    for person in db.session.scalars(select(Attendance)):
         what = f"register entry {person.id}"
         _text(person.name, 120, f"{what} name", required=True)
         assert person.name == " ".join(person.name.split()), f"{what} name is not on one line"
@@ -859,7 +859,7 @@ def assert_rows_obey_the_forms() -> None:
         assert contact.email == "" or EMAIL.match(contact.email), what
         assert contact.phone == "" or re.fullmatch(r"[0-9 +()-]*[0-9][0-9 +()-]*", contact.phone)
         assert contact.school.hub_id == contact.hub_id, what
-    for resource in db.session.scalars(select(Resource).options(selectinload("*"))):
+    for resource in db.session.scalars(select(Resource)):
         what = f"resource {resource.id}"
         _text(resource.title, 200, f"{what} title", required=True)
         _text(resource.description, 1000, f"{what} description")
@@ -878,7 +878,7 @@ def assert_rows_obey_the_forms() -> None:
     for link in db.session.scalars(select(ShareLink)):
         _text(link.label, 120, f"share link {link.id} label", required=True)
         assert link.label == link.label.strip() and link.expires_at > link.created_at
-    for measure in db.session.scalars(select(Measure).options(selectinload("*"))):
+    for measure in db.session.scalars(select(Measure)):
         _check_measure(measure)
     for entry in db.session.scalars(select(AuditEntry)):
         _text(entry.target, 200, f"audit entry {entry.id} target")
@@ -1034,7 +1034,7 @@ def _row(record) -> tuple:
 
 def _plans_obey_the_forms() -> None:
     """The plan's records: each one its form would accept (plans/forms.py)."""
-    for plan in db.session.scalars(select(Plan).options(selectinload("*"))):
+    for plan in db.session.scalars(select(Plan)):
         what = f"plan {plan.id}"
         _text(plan.aims, 4000, f"{what} aims")
         _text(plan.continuity, 4000, f"{what} continuity")
@@ -1062,7 +1062,7 @@ def _plans_obey_the_forms() -> None:
         _text(source.notes, 500, f"{what} notes")
         assert 1 <= source.amount_pence <= MOST_PENCE, what
         assert source.ends_on is None or 2000 <= source.ends_on.year <= 2100, what
-    for cost in db.session.scalars(select(Cost).options(selectinload("*"))):
+    for cost in db.session.scalars(select(Cost)):
         what = f"cost {cost.id}"
         assert cost.kind in COST_KINDS, what
         _text(cost.description, 300, f"{what} description")

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from hubsurvey.inputs import row_id
 from hubsurvey.models import utcnow
 from hubsurvey.models.base import in_uk
 from hubsurvey.outbox import bp, services
@@ -113,10 +114,10 @@ def send_waiting():
 @bp.post("/mark-waiting-sent")
 def mark_waiting_sent():
     """After a mail merge: the waiting messages the lead could see are done."""
-    up_to = request.form.get("up_to", "")
-    if not (up_to.isascii() and up_to.isdigit() and len(up_to) <= 12):
+    up_to = request.form.get("up_to", type=row_id)
+    if up_to is None:
         abort(400)
-    count = services.mark_waiting_sent(g.hub, int(up_to))
+    count = services.mark_waiting_sent(g.hub, up_to)
     flash(
         f"Marked {count} {'message' if count == 1 else 'messages'} as sent."
         if count

@@ -2,8 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, ValidationError
 
-# Response ids beyond a database integer are nobody's: refused here, before any query.
-LARGEST_ID = 2**31 - 1
+from hubsurvey.inputs import MAX_ROW_ID  # ids beyond it are nobody's: refused before any query
+
 TERM_CHECKS = [
     # Not only spaces: an empty search would find everyone.
     DataRequired("Enter the person's name or email address"),
@@ -58,13 +58,13 @@ class ChosenForm(FlaskForm):
     def validate_responses(self, field) -> None:
         if not field.data and not self.attendance.data and not self.follow_ups.data:
             raise ValidationError("Choose at least one response, register entry or follow-up note")
-        if any(not 1 <= value <= LARGEST_ID for value in field.data or []):
+        if any(not 1 <= value <= MAX_ROW_ID for value in field.data or []):
             raise ValidationError("Choose from the responses listed")
 
     def validate_attendance(self, field) -> None:
-        if any(not 1 <= value <= LARGEST_ID for value in field.data or []):
+        if any(not 1 <= value <= MAX_ROW_ID for value in field.data or []):
             raise ValidationError("Choose from the register entries listed")
 
     def validate_follow_ups(self, field) -> None:
-        if any(not 1 <= value <= LARGEST_ID for value in field.data or []):
+        if any(not 1 <= value <= MAX_ROW_ID for value in field.data or []):
             raise ValidationError("Choose from the follow-up notes listed")

@@ -9,7 +9,7 @@ from hubsurvey.models import Activity, Hub, Response, Survey, Wave
 from hubsurvey.plans.figures import PlanStatus, board_status
 from hubsurvey.reports.feedback import Figure, feedback_figures
 from hubsurvey.reports.planning import Need, needs_and_activities
-from hubsurvey.reports.summary import Filters, Row, needs_summary
+from hubsurvey.reports.summary import Filters, GridCounts, Row, needs_summary
 from hubsurvey.surveys import outcomes
 from hubsurvey.surveys.services import response_counts, school_progress
 
@@ -84,10 +84,11 @@ def _needs(hub: Hub, survey: Survey | None) -> Needs | None:
     waves = sorted(survey.waves, key=lambda w: w.number)
     wave = waves[-1]
     before = waves[-2] if len(waves) > 1 else None
-    now = needs_summary(hub, Filters(survey=survey, wave_id=wave.id))
+    counts = GridCounts()  # both waves from one read of the answers
+    now = needs_summary(hub, Filters(survey=survey, wave_id=wave.id), counts=counts)
     then = {}
     if before is not None:
-        earlier = needs_summary(hub, Filters(survey=survey, wave_id=before.id))
+        earlier = needs_summary(hub, Filters(survey=survey, wave_id=before.id), counts=counts)
         then = {row.need_area.id: row for row in earlier}
     ranked = sorted((r for r in now if r.rank), key=lambda r: r.rank)[:TOP_NEEDS]
     progress = school_progress(survey)

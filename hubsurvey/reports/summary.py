@@ -10,7 +10,17 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import and_, case, func
 
 from hubsurvey.extensions import db
-from hubsurvey.models import Answer, Hub, NeedArea, Question, Response, School, Section, Survey
+from hubsurvey.models import (
+    Answer,
+    Hub,
+    NeedArea,
+    Question,
+    Response,
+    School,
+    Section,
+    Survey,
+    Wave,
+)
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
 
 # What a summary can be filtered and broken down by: URL parameter -> (label, column, values).
@@ -136,7 +146,8 @@ def _tally(filters: Filters, grid_ids: list[int], counts: "GridCounts | None" = 
 def _by_wave(filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], dict]:
     """(need area id, group value) -> {wave id: [answers, answers with a confidence, their
     sum, how many low, how many priority]}, for a filtered or broken-down summary: one
-    aggregate in the database, split by wave so that pooled waves can be checked too."""
+    aggregate in the database, split by wave so that pooled waves can be checked too. With
+    one wave in view there is nothing pooled, and nothing to split: the wave is then None."""
     # The grids' ids, not a join, so the answers are read from their covering index alone.
     conditions = [
         Answer.question_id.in_(grid_ids),
@@ -149,11 +160,13 @@ def _by_wave(filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], 
         column = FACETS[name][1]
         conditions.append(column == (int(value) if name == "school" else value))
     group = [FACETS[filters.by][1]] if filters.by else []
+    # Each group of a breakdown adds to what the database sorts: the wave only when it counts.
+    wave = [Response.wave_id] if not filters.wave_id and _waves_of(grid_ids) > 1 else []
     query = (
         db.select(
             Answer.item,
             *group,
-            Response.wave_id,
+            *wave,
             func.count(),
             func.count(Answer.number),
             func.sum(Answer.number),
@@ -162,14 +175,26 @@ def _by_wave(filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], 
         )
         .join(Response, Response.id == Answer.response_id)
         .where(and_(*conditions))
-        .group_by(*group, Answer.item, Response.wave_id)
+        .group_by(*group, Answer.item, *wave)
     )
     waves: dict[tuple[int, object], dict] = {}
     for row in db.session.execute(query):
         count, rated, confidence, low, priority = row[-5:]
         figures = [count, rated, float(confidence or 0), low or 0, priority or 0]
-        waves.setdefault((row[0], row[1] if group else None), {})[row[-6]] = figures
+        key = (row[0], row[1] if group else None)
+        waves.setdefault(key, {})[row[-6] if wave else None] = figures
     return waves
+
+
+def _waves_of(grid_ids: list[int]) -> int:
+    """How many waves the surveys asking these grids have had."""
+    query = (
+        db.select(func.count(func.distinct(Wave.id)))
+        .join(Section, Section.survey_id == Wave.survey_id)
+        .join(Question, Question.section_id == Section.id)
+        .where(Question.id.in_(grid_ids))
+    )
+    return db.session.scalar(query)
 
 
 class GridCounts:
