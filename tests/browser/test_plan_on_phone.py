@@ -4,7 +4,7 @@ SWOT item and a key person with no backup, and sees the plan flag the over-relia
 scrolls sideways, and axe-core finds nothing serious on any page on the way. Then the plan is
 printed for a funder: a title block, and none of the controls."""
 
-from conftest import PHONE, page_width
+from conftest import PHONE, page_width, settled
 from factories import PASSWORD, make_hub, make_needs_response, make_survey, make_user
 from test_teacher_on_phone import assert_accessible
 
@@ -119,8 +119,9 @@ def test_the_printed_plan_says_what_it_is_and_leaves_the_controls_out(
     page.get_by_role("link", name="Sustainability and impact plan").click()
     page.get_by_role("link", name=year_words(this_year())).click()
     page.get_by_role("link", name="Printable version").click()
+    page.wait_for_url("**/print")
+    settled(page)  # styled: unstyled, the print title shows on screen too
     title = page.locator(".app-print-title")
-    title.wait_for(state="attached")
     assert not title.is_visible()  # on screen the page's own heading says it
     page.emulate_media(media="print")
     assert title.is_visible()
