@@ -23,6 +23,8 @@ LONG = "What would help?"
 LEADERS = "Your priority as a leader?"
 GRID = "How confident are you?"
 
+MINUS = "\u2212"  # a true minus sign, as the board report and outcome figures write it
+
 
 @pytest.fixture
 def hub(app):
@@ -281,22 +283,24 @@ def test_two_waves_side_by_side_with_the_change(client, hub, lead):
     assert response.status_code == 200
     page = response.text
     single = _question(page, survey, SINGLE)  # 2 of 5 -> 1 of 4; 2 of 5 -> 3 of 4
-    assert "Answered 5 of 5 shown 4 of 4 shown -1" in single
-    assert "0-2 40% 25% -15 points" in single and "6+ 40% 75% +35 points" in single
+    assert f"Answered 5 of 5 shown 4 of 4 shown {MINUS}1" in single
+    assert f"0-2 40% 25% {MINUS}15 points" in single and "6+ 40% 75% +35 points" in single
     scale = _question(page, survey, SCALE)  # 13 / 5 = 2.6 -> 15 / 4 = 3.75, shown as 3.8
     assert "Mean 2.6 3.8 +1.2" in scale
     number = _question(page, survey, NUMBER)  # 10 20 30 40 50 -> 25 26 27 28
-    assert "Median 30 pupils 26.5 pupils -3.5" in number
+    assert f"Median 30 pupils 26.5 pupils {MINUS}3.5" in number
     grid = _question(page, survey, GRID)
     assert "Early language: mean confidence 2.0 3.0 +1.0" in grid
-    assert "Early language: a priority 40% 0% -40 points" in grid
+    assert f"Early language: a priority 40% 0% {MINUS}40 points" in grid
+    assert "Reading for pleasure: mean confidence 3.0 3.0 no change" in grid
+    assert "Reading for pleasure: a priority 0% 0% no change" in grid
 
     # Any two waves, either way round.
     swapped = client.get(
         f"/hubs/{hub.slug}/reports/surveys/{survey.id}/results/compare",
         query_string={"from": later.id, "to": survey.waves[0].id},
     )
-    assert "Mean 3.8 2.6 -1.2" in _question(swapped.text, survey, SCALE)
+    assert f"Mean 3.8 2.6 {MINUS}1.2" in _question(swapped.text, survey, SCALE)
 
 
 def test_one_wave_is_held_back_when_all_waves_would_give_away_a_small_one(client, hub, lead):

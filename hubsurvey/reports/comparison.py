@@ -7,6 +7,7 @@ from hubsurvey.models import Question, Survey, Wave
 from hubsurvey.reports.counting import count
 from hubsurvey.reports.results import Result, number_words, survey_results, value_labels
 from hubsurvey.reports.summary import GridCounts
+from hubsurvey.surveys.outcomes import MINUS
 
 
 @dataclass
@@ -26,6 +27,10 @@ class Comparison:
     before: Result
     after: Result
     changes: list[Change]
+
+    @property
+    def answered_change(self) -> str:
+        return _signed(self.after.answered - self.before.answered, number_words)
 
 
 def compare(survey: Survey, before: Wave, after: Wave) -> list[Comparison]:
@@ -98,12 +103,20 @@ def _change(label: str, a: Figure, b: Figure, style: str, unit: str = "") -> Cha
             return f"{value:.1f}"
         return number_words(value) + (unit if unit == "%" else f" {unit}".rstrip())
 
+    # The change between the figures as shown, written as the board report and the outcome
+    # figures write theirs: +3, a true minus sign, "no change".
     if isinstance(a, str) or isinstance(b, str):
         change = None
     elif style == "percent":
-        change = f"{round(b * 100) - round(a * 100):+d} points"
+        change = _signed(round(b * 100) - round(a * 100), lambda d: f"{d} points")
     elif style == "decimal":
-        change = f"{float(f'{b:.1f}') - float(f'{a:.1f}'):+.1f}"
+        change = _signed(round(float(f"{b:.1f}") - float(f"{a:.1f}"), 1), lambda d: f"{d:.1f}")
     else:
-        change = ("+" if b >= a else "-") + number_words(abs(b - a))
+        change = _signed(b - a, number_words)
     return Change(label, words(a), words(b), change)
+
+
+def _signed(difference: float, words) -> str:
+    if difference == 0:
+        return "no change"
+    return ("+" if difference > 0 else MINUS) + words(abs(difference))
