@@ -19,6 +19,7 @@ from test_exports import soffice  # noqa: F401  (a fixture: CSV to XLSX by Libre
 from test_hostile_staff import NASTY, SCRIPT, assert_rows_obey_the_forms
 
 from hubsurvey.activities import feedback_links
+from hubsurvey.activities.participation import england_clock
 from hubsurvey.activities.register import Person, add_person, totals
 from hubsurvey.activities.services import save_activity
 from hubsurvey.extensions import db
@@ -94,7 +95,7 @@ def _people(activity) -> list[Attendance]:
 
 
 def _england_now() -> datetime:
-    return feedback_links.england_clock(utcnow())
+    return england_clock(utcnow())
 
 
 # The activity: an end time and hours of CPD

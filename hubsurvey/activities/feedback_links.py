@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from flask import url_for
 from sqlalchemy import exists
 
+from hubsurvey.activities.participation import england_clock
 from hubsurvey.audit.services import record
 from hubsurvey.extensions import db
 from hubsurvey.invitations import texts
 from hubsurvey.models import Activity, Attendance, Message, User, utcnow
-from hubsurvey.models.base import in_uk
 from hubsurvey.outbox import services as outbox
 
 # A session that ended longer ago than this is not emailed about by the job: a link arriving
@@ -46,11 +46,6 @@ class LinkStatus:
     unsent: int  # of those, people not sent the link yet
     ends_at: datetime | None
     sent_at: datetime | None
-
-
-def england_clock(now: datetime) -> datetime:
-    """A stored (UTC) moment as the clock in England shows it, as activities' times are kept."""
-    return in_uk(now).replace(tzinfo=None)
 
 
 def feedback_url(activity: Activity) -> str:
@@ -84,7 +79,7 @@ def _with_email(activity: Activity) -> list[Attendance]:
 
 def link_status(activity: Activity, now: datetime | None = None) -> LinkStatus:
     """Whether the links were sent, will be sent at the end time, or cannot be, and why."""
-    clock = england_clock(now or utcnow())
+    clock = england_clock(now)
     people = _with_email(activity)
     sent = _sent_keys(activity)
     unsent = sum(1 for person in people if _key(activity, person) not in sent)

@@ -4,7 +4,7 @@ from flask import Flask
 from huey import Huey
 
 from hubsurvey.invitations.services import due_reminders
-from hubsurvey.models.base import in_uk, utcnow
+from hubsurvey.school_years import today_in_england
 
 
 def register(huey: Huey, app: Flask) -> None:
@@ -14,7 +14,7 @@ def register(huey: Huey, app: Flask) -> None:
         """Send the reminders due today (set for a date, or automatic before closing)."""
         # Links in the messages are built as the web pages build them, from BASE_URL.
         with app.test_request_context(base_url=app.config["BASE_URL"]):
-            done = due_reminders(in_uk(utcnow()).date())
+            done = due_reminders(today_in_england())
         record_run("reminders", "; ".join(done) or "No reminders due")
 
     huey.periodic_task(daily_in_england(app.config["REMIND_AT"]), name="reminders")(

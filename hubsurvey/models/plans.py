@@ -56,10 +56,6 @@ class Plan(db.Model):
         back_populates="plan", order_by="Objective.position", cascade="all, delete-orphan"
     )
 
-    @property
-    def label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d}"
-
 
 class Objective(db.Model):
     __tablename__ = "objective"

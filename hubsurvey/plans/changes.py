@@ -3,6 +3,8 @@
 "plan-changed" with only the kind of change: the audit log never holds what was typed, nor
 anyone's name."""
 
+from sqlalchemy.orm import selectinload
+
 from hubsurvey.audit.services import record
 from hubsurvey.extensions import db
 from hubsurvey.models import Objective, Plan, PlanChange, User, utcnow
@@ -48,6 +50,7 @@ def plan_changes(plan: Plan, page: int = 1, size: int = 50) -> tuple[list[PlanCh
     """A page of the change log, latest first, and whether older changes follow."""
     rows = db.session.scalars(
         db.select(PlanChange)
+        .options(selectinload(PlanChange.user))  # each change names who made it
         .where(PlanChange.plan_id == plan.id)
         .order_by(PlanChange.at.desc(), PlanChange.id.desc())
         .offset((page - 1) * size)

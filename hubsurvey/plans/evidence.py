@@ -22,7 +22,7 @@ from hubsurvey.models import Activity, Hub, Measure, Response, Survey, Wave, utc
 from hubsurvey.plans import outcome
 from hubsurvey.plans.progress import judge
 from hubsurvey.reports.feedback import Figure, feedback_figures, protect_total, total_of
-from hubsurvey.reports.results import sent
+from hubsurvey.reports.results import find_wave, sent
 from hubsurvey.reports.summary import SCORE_RULE, Filters, Row, needs_summary
 from hubsurvey.school_years import year_starts, year_words
 from hubsurvey.surveys.impact import AreaChange, confidence_change
@@ -121,7 +121,7 @@ def chosen_wave(survey: Survey, wave_id: int | None) -> Wave | None:
     """The wave a measure reads: the one chosen, or else the latest with sent responses (or,
     before any, the latest)."""
     if wave_id is not None:
-        chosen = next((w for w in survey.waves if w.id == wave_id), None)
+        chosen = find_wave(survey, wave_id)
         if chosen is not None:
             return chosen
     latest = db.session.scalar(

@@ -21,6 +21,7 @@ from hubsurvey.models import Hub, Objective, Plan, Survey
 from hubsurvey.plans import outcome
 from hubsurvey.plans.evidence import SURVEY_KIND
 from hubsurvey.plans.measures import MeasureDetails
+from hubsurvey.reports.results import find_wave
 from hubsurvey.school_years import year_starts
 from hubsurvey.vocabulary import MEASURE_KINDS
 
@@ -333,7 +334,7 @@ class MeasureForm(FlaskForm):
         left empty."""
         asks = self.asks
         survey = self.chosen_survey() if "survey" in asks else None
-        wave = next((w for w in survey.waves if w.id == self.wave.data), None) if survey else None
+        wave = find_wave(survey, self.wave.data) if survey else None
         areas = {a.id: a for a in self.hub.hub_type.need_areas}
         question = self.chosen_question() if "question" in asks else None
         area = areas.get(self.need_area.data) if "need_area" in asks else None

@@ -7,7 +7,7 @@ from datetime import date
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Measure, NeedArea, Objective, Plan, Question, Survey, User, Wave
-from hubsurvey.plans.changes import log, objective_words
+from hubsurvey.plans.changes import log, objective_words, short
 
 
 def find_measure(plan: Plan, measure_id: int) -> Measure | None:
@@ -61,11 +61,10 @@ CHANGED_WORDS = {
 }
 
 
-def _name(title: str, limit: int = 80) -> str:
+def _name(title: str) -> str:
     """A measure as the change log names it: "Measure 'Schools active'" (a long title cut
     short, as the log cuts an objective's)."""
-    title = " ".join(title.split())
-    return f"Measure '{title if len(title) <= limit else title[: limit - 1] + '…'}'"
+    return f"Measure '{short(title)}'"
 
 
 def add_measure(details: MeasureDetails, user: User | None) -> Measure:

@@ -3,15 +3,14 @@ whole pence, so that sums are exact."""
 
 import re
 
+from hubsurvey.surveys.outcomes import MINUS
+
 # A hub's whole budget is a few hundred thousand pounds; ten million leaves room for a trust's,
 # and stops a slip of the finger (or a pasted phone number) being saved as a budget.
 MOST_PENCE = 10_000_000 * 100
 # Plain digits 0-9 only (never '²' or another script's digits), in thousands with commas or
 # without, and pence after a point.
 _AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?|\.[0-9]{1,2}")
-
-
-MINUS = "\u2212"
 
 
 class MoneyError(ValueError):

@@ -27,6 +27,12 @@ class NeedChange:
             return None
         return self.row.need_score - self.before.need_score
 
+    @property
+    def score_change_words(self) -> str:
+        """In whole points of need score, as the table shows them; "new" with no wave before."""
+        change = self.score_change
+        return "new" if change is None else outcomes.signed(round(change), str)
+
 
 @dataclass
 class Needs:

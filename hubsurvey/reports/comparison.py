@@ -7,7 +7,7 @@ from hubsurvey.models import Question, Survey, Wave
 from hubsurvey.reports.counting import count
 from hubsurvey.reports.results import Result, number_words, survey_results, value_labels
 from hubsurvey.reports.summary import GridCounts
-from hubsurvey.surveys.outcomes import MINUS
+from hubsurvey.surveys.outcomes import signed
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Comparison:
 
     @property
     def answered_change(self) -> str:
-        return _signed(self.after.answered - self.before.answered, number_words)
+        return signed(self.after.answered - self.before.answered, number_words)
 
 
 def compare(survey: Survey, before: Wave, after: Wave) -> list[Comparison]:
@@ -103,20 +103,13 @@ def _change(label: str, a: Figure, b: Figure, style: str, unit: str = "") -> Cha
             return f"{value:.1f}"
         return number_words(value) + (unit if unit == "%" else f" {unit}".rstrip())
 
-    # The change between the figures as shown, written as the board report and the outcome
-    # figures write theirs: +3, a true minus sign, "no change".
+    # The change between the figures as shown, written as every report writes one.
     if isinstance(a, str) or isinstance(b, str):
         change = None
     elif style == "percent":
-        change = _signed(round(b * 100) - round(a * 100), lambda d: f"{d} points")
+        change = signed(round(b * 100) - round(a * 100), lambda d: f"{d} points")
     elif style == "decimal":
-        change = _signed(round(float(f"{b:.1f}") - float(f"{a:.1f}"), 1), lambda d: f"{d:.1f}")
+        change = signed(round(float(f"{b:.1f}") - float(f"{a:.1f}"), 1), lambda d: f"{d:.1f}")
     else:
-        change = _signed(b - a, number_words)
+        change = signed(b - a, number_words)
     return Change(label, words(a), words(b), change)
-
-
-def _signed(difference: float, words) -> str:
-    if difference == 0:
-        return "no change"
-    return ("+" if difference > 0 else MINUS) + words(abs(difference))

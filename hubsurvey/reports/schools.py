@@ -15,6 +15,7 @@ from hubsurvey.extensions import db
 from hubsurvey.models import Hub, NeedArea, School
 from hubsurvey.reports.summary import (
     Filters,
+    GridCounts,
     Tallies,
     _grid_ids,
     _protects_small_groups,
@@ -63,12 +64,13 @@ def school_picture(hub: Hub, filters: Filters) -> SchoolPicture | None:
     """The grid for the needs summary's survey, wave and filters; None without answers."""
     by_school = replace(filters, by="school")
     grids = _grid_ids(hub, filters.survey)
-    tallies = _tally(by_school, grids)
+    counts = GridCounts()  # the answers read once for this view and the wider ones
+    tallies = _tally(by_school, grids, counts)
     if not tallies:
         return None
     k = hub.smallest_group
     protect = _protects_small_groups(hub, by_school)
-    wider = [_tally(view, ids) for view, ids in _wider_views(hub, by_school, grids)]
+    wider = [_tally(view, ids, counts) for view, ids in _wider_views(hub, by_school, grids)]
 
     def safe(members: set) -> bool:
         """Every figure of these schools together rests on k or more, and differs from the

@@ -122,10 +122,7 @@ def _purge_registers(today: date) -> int:
     passed: names on a register are kept as long as named responses, and no longer. One audit
     entry per activity, saying how many went."""
     expired = (
-        select(Activity.id, func.count(Attendance.id))
-        .join(Survey, Survey.id == Activity.survey_id)
-        .join(Attendance, Attendance.activity_id == Activity.id)
-        .where(Survey.keep_until < today)
+        _expired_registers(today, select(Activity.id, func.count(Attendance.id)))
         .group_by(Activity.id)
         .order_by(Activity.id)
     )
@@ -141,6 +138,16 @@ def _purge_registers(today: date) -> int:
             detail=f"{count} register entries deleted: kept until {activity.survey.keep_until}",
         )
     return removed
+
+
+def _expired_registers(today: date, statement):
+    """Register entries of activities whose feedback survey's keep-until date has passed."""
+    return (
+        statement.select_from(Attendance)
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .join(Survey, Survey.id == Activity.survey_id)
+        .where(Survey.keep_until < today)
+    )
 
 
 def _expired_follow_ups(today: date, statement):
@@ -202,10 +209,7 @@ def still_expired(now: datetime | None = None) -> dict[str, int]:
         )
     )
     register_entries = db.session.scalar(
-        select(func.count(Attendance.id))
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .join(Survey, Survey.id == Activity.survey_id)
-        .where(Survey.keep_until < now.date())
+        _expired_registers(now.date(), select(func.count(Attendance.id)))
     )
     messages = db.session.scalar(
         _messages_past_their_time(now.date(), select(func.count(Message.id)))

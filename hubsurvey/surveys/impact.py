@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, NeedArea, Question, Response, Section, Survey, Wave
+from hubsurvey.surveys import outcomes
 
 Pair = tuple[int, float, float]  # participant, confidence at first, confidence later
 
@@ -32,6 +33,11 @@ class AreaChange:
         if self.hidden or self.before is None or self.after is None:
             return None
         return self.after - self.before
+
+    @property
+    def change_words(self) -> str:
+        """The change to one decimal place, as every report writes a change."""
+        return outcomes.signed(round(self.change, 1), lambda size: f"{size:.1f}")
 
 
 @dataclass

@@ -119,11 +119,17 @@ def change(before: float | None, after: float | None, question: Question) -> str
     if before is None or after is None:
         return NOT_SENT
     difference = round(after - before, 1) if is_share(question) else round(after - before)
+    if is_share(question):
+        return signed(difference, lambda size: f"{size:g} points")
+    return signed(difference, lambda size: f"{size:,}")
+
+
+def signed(difference: float, words) -> str:
+    """A change as every report writes it: "+3", a true minus sign before a fall, or "no
+    change". `words` writes the size of the change."""
     if difference == 0:
         return "no change"
-    sign = "+" if difference > 0 else MINUS
-    size = f"{abs(difference):g}" if is_share(question) else f"{abs(difference):,}"
-    return f"{sign}{size} points" if is_share(question) else f"{sign}{size}"
+    return ("+" if difference > 0 else MINUS) + words(abs(difference))
 
 
 def first_and_last(values: list[float | None]) -> tuple[float | None, float | None]:

@@ -88,7 +88,6 @@ def show(survey_id: int):
         changes=impact.confidence_change(survey, None, survey.hub.smallest_group).areas,
         school_links=services.school_links(survey) if survey.kind == "outcomes" else [],
         outcomes=outcomes.outcomes(survey) if survey.kind == "outcomes" else None,
-        smallest_group=survey.hub.smallest_group,
         progress=services.school_progress(survey),
         schools=services.school_statuses(survey),
         question_counts=services.question_counts(survey) if survey.status != "draft" else [],
