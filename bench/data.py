@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from hubsurvey import create_app
 from hubsurvey.admin.services import load_reference_data, save_hub
 from hubsurvey.extensions import db
-from hubsurvey.models import Answer, HubType, Question, Response, Survey
+from hubsurvey.models import Answer, HubType, Partnership, Question, Response, School, Survey
 from hubsurvey.surveys.services import new_code
 from hubsurvey.surveys.survey_templates import build_sections
 from hubsurvey.surveys.waves import current_wave
@@ -25,6 +25,7 @@ from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJEC
 
 HUB_TYPE = "teaching-school-hub"  # 18 need areas
 BATCH = 5_000  # responses per insert batch (about 150,000 answer rows)
+SCHOOLS = 60  # partner schools
 FIRST_DAY = datetime(2025, 9, 1, 8, 0)
 PHASE_VALUES = list(PHASES)
 ROLE_VALUES = list(RESPONDENT_ROLES)
@@ -145,15 +146,37 @@ def create_survey(spec: dict, hub_type_slug: str, **fields) -> Survey:
     return survey
 
 
+def _insert_schools(survey: Survey) -> dict[int, str]:
+    """The hub's partner schools, as an import of its list makes them: id -> name."""
+    schools = [
+        School(
+            hub_id=survey.hub_id,
+            name=f"School {n}",
+            urn=f"{100000 + n}",
+            phase=PHASE_VALUES[n % len(PHASE_VALUES)],
+        )
+        for n in range(SCHOOLS)
+    ]
+    db.session.add_all(schools)
+    db.session.flush()
+    db.session.add_all(
+        Partnership(hub_id=survey.hub_id, school_id=school.id, status="active")
+        for school in schools
+    )
+    db.session.commit()
+    return {school.id: school.name for school in schools}
+
+
 def _insert_responses(survey: Survey, count: int, rng: random.Random) -> int:
     """Insert `count` submitted responses with their answers; return the number of answers."""
     questions = survey.questions
     areas = {q.id: [a.id for a in q.grid_areas] for q in questions if q.kind == "needs_grid"}
     wave_id = survey.waves[-1].id
+    schools = _insert_schools(survey)
     answers = 0
     for start in range(1, count + 1, BATCH):
         ids = range(start, min(start + BATCH, count + 1))
-        response_rows = [_response_row(i, survey.id, wave_id, rng) for i in ids]
+        response_rows = [_response_row(i, survey.id, wave_id, schools, rng) for i in ids]
         answer_rows = [
             row
             for i in ids
@@ -167,10 +190,14 @@ def _insert_responses(survey: Survey, count: int, rng: random.Random) -> int:
     return answers
 
 
-def _response_row(i: int, survey_id: int, wave_id: int, rng: random.Random) -> dict:
+def _response_row(
+    i: int, survey_id: int, wave_id: int, schools: dict[int, str], rng: random.Random
+) -> dict:
     started = FIRST_DAY + timedelta(seconds=rng.randrange(90 * 24 * 3600))
     submitted = started + timedelta(seconds=rng.randrange(120, 1800))
     phase = rng.choice(PHASE_VALUES)
+    # Most respondents pick their school from the list; some write in one that is not on it.
+    school = rng.choice(list(schools)) if rng.random() < 0.9 else None
     return {
         "id": i,
         "survey_id": survey_id,
@@ -185,8 +212,8 @@ def _response_row(i: int, survey_id: int, wave_id: int, rng: random.Random) -> d
         "saved_at": submitted,
         "submitted_at": submitted,
         "profile_saved": True,
-        "school_id": None,
-        "school_name": f"School {rng.randrange(400)}",
+        "school_id": school,
+        "school_name": schools[school] if school else "Another school",
         "phase": phase,
         "role": rng.choice(ROLE_VALUES),
         "career_stage": rng.choice(STAGE_VALUES),

@@ -96,13 +96,22 @@ def generate(folder: Path) -> tuple[list[Dataset], Dataset]:
     return summary_sets, export_set
 
 
+# Each summary timed: (what it shows, its breakdown, its filters).
+SUMMARY_VIEWS = (
+    ("", None, {}),
+    ("by role", "role", {}),
+    ("by school", "school", {}),
+    ("secondary only, by role", "role", {"phase": "secondary"}),
+)
+
+
 def bench_summary(dataset: Dataset, budget_ms: int) -> None:
-    """Time needs_summary for the survey as a whole and broken down by role."""
+    """Time needs_summary for the survey as a whole, broken down, and filtered."""
     app = make_app(dataset.path)
     with app.app_context():
-        for by in (None, "role"):
-            times = [s * 1000 for s in time_summary(dataset, by)]
-            what = f"({dataset.answers:,} answers)" if by is None else f"by {by}"
+        for words, by, values in SUMMARY_VIEWS:
+            times = [s * 1000 for s in time_summary(dataset, by, values)]
+            what = words or f"({dataset.answers:,} answers)"
             median = statistics.median(times)
             print(
                 f"summary {dataset.responses:,} responses {what}: median {median:.0f} ms "
@@ -113,7 +122,7 @@ def bench_summary(dataset: Dataset, budget_ms: int) -> None:
         db.engine.dispose()
 
 
-def time_summary(dataset: Dataset, by: str | None) -> list[float]:
+def time_summary(dataset: Dataset, by: str | None, values: dict) -> list[float]:
     """Seconds per call, after one warm-up; each call starts from an empty session."""
     times = []
     for run in range(1 + SUMMARY_RUNS):
@@ -121,7 +130,7 @@ def time_summary(dataset: Dataset, by: str | None) -> list[float]:
         hub = db.session.get(Hub, dataset.hub_id)
         survey = db.session.get(Survey, dataset.survey_id)
         started = perf_counter()
-        needs_summary(hub, Filters(survey=survey, by=by))
+        needs_summary(hub, Filters(survey=survey, by=by, values=values))
         if run:
             times.append(perf_counter() - started)
     return times
@@ -170,6 +179,7 @@ def bench_results(dataset: Dataset, budget_ms: int, folder: Path) -> None:
         ("(for reference: the needs summary page, all waves)", needs),
         # Broken down, with the two waves pooled: each wave's groups are checked too.
         ("the needs summary page by role, all waves", f"{needs}&by=role"),
+        ("the needs summary page by school, all waves", f"{needs}&by=school"),
     ):
         times = []
         for run in range(1 + RESULTS_RUNS):  # one warm-up

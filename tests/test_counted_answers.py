@@ -22,12 +22,13 @@ from factories import (
 from flask_migrate import downgrade, upgrade
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import and_, case, insert, text, update
+from sqlalchemy import and_, case, insert, or_, text, update
 
 from hubsurvey.admin.services import load_reference_data
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, Response, School, SchoolLink
 from hubsurvey.models.base import utcnow
+from hubsurvey.models.responses import COUNTED_FACTS
 from hubsurvey.reports.results import survey_results, value_labels
 from hubsurvey.reports.summary import Filters, needs_summary
 from hubsurvey.retention.services import purge_expired
@@ -66,16 +67,31 @@ def _q(survey, prompt):
     return next(q for q in survey.questions if q.prompt == prompt)
 
 
+COPIES = {"wave_id": "counted_wave_id", **{f: f"counted_{f}" for f in COUNTED_FACTS}}
+
+
 def _misplaced() -> list:
-    """Answers whose counted wave is not what their response says now: its wave while it is
-    sent and not left out, else none."""
-    expected = case(
-        (and_(Response.status == "submitted", Response.excluded.is_(False)), Response.wave_id)
-    )
+    """Answers whose counted wave or profile is not what their response says now: its wave
+    while it is sent and not left out, and its profile then too on an answer with an item;
+    else none."""
+    counted = and_(Response.status == "submitted", Response.excluded.is_(False))
+    differs = [
+        getattr(Answer, copy).is_distinct_from(
+            case(
+                (
+                    counted if column == "wave_id" else and_(counted, Answer.item > 0),
+                    getattr(Response, column),
+                )
+            )
+        )
+        for column, copy in COPIES.items()
+    ]
     return db.session.execute(
-        db.select(Answer.response_id, Answer.question_id, Answer.counted_wave_id, expected)
+        db.select(
+            Answer.response_id, Answer.question_id, *(getattr(Answer, c) for c in COPIES.values())
+        )
         .join(Response, Response.id == Answer.response_id)
-        .where(Answer.counted_wave_id.is_distinct_from(expected))
+        .where(or_(*differs))
     ).all()
 
 
@@ -384,6 +400,7 @@ answers = st.fixed_dictionaries(
         "status": st.sampled_from(["submitted", "submitted", "draft"]),
         "excluded": st.booleans(),
         "role": st.sampled_from(SEEN),
+        "at_hill": st.booleans(),
         SINGLE: st.none() | st.integers(0, 2),
         MULTIPLE: st.none() | st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True),
         NUMBER: st.none() | st.integers(0, 40),
@@ -393,7 +410,10 @@ answers = st.fixed_dictionaries(
     }
 )
 changes = st.lists(
-    st.tuples(st.sampled_from(["exclude", "restore", "send", "move"]), st.integers(0, 20)),
+    st.tuples(
+        st.sampled_from(["exclude", "restore", "send", "move", "school", "role"]),
+        st.integers(0, 20),
+    ),
     max_size=6,
 )
 
@@ -443,6 +463,7 @@ def test_figures_read_from_counted_answers_are_those_counted_through_the_respons
     survey = make_survey(hub, anonymous=False)
     _q(survey, NUMBER).audience = {"role": ["teacher"]}  # a question for some only
     waves = [current_wave(survey), open_next_wave(survey)]
+    hill = db.session.scalar(db.select(School).where(School.name == "Hill Primary"))
     responses = []
     for person in people:
         prompts = (SINGLE, MULTIPLE, NUMBER, LONG, GRID)
@@ -455,6 +476,7 @@ def test_figures_read_from_counted_answers_are_those_counted_through_the_respons
                 status=person["status"],
                 role=person["role"],
                 excluded=person["excluded"],
+                school=hill if person["at_hill"] else None,
             )
         )
     for change, which in later_changes:
@@ -465,6 +487,10 @@ def test_figures_read_from_counted_answers_are_those_counted_through_the_respons
             response.excluded = change == "exclude"
         elif change == "send":
             response.status = "submitted"
+        elif change == "school":  # matched to the list, or its school taken off it
+            response.school = None if response.school else hill
+        elif change == "role":
+            response.role = SEEN[1] if response.role == SEEN[0] else SEEN[0]
         else:
             response.wave = waves[1] if response.wave_id == waves[0].id else waves[0]
         db.session.commit()
@@ -490,6 +516,15 @@ def test_figures_read_from_counted_answers_are_those_counted_through_the_respons
             hub, Filters(survey=survey, wave_id=wave_id, values={"phase": "primary"})
         )
         assert [_figures(row) for row in plain] == [_figures(row) for row in through]
+        # Broken down: read from the answers' copies of the profile, and through the responses.
+        for by in ("role", "school"):
+            copies = needs_summary(hub, Filters(survey=survey, wave_id=wave_id, by=by))
+            through = needs_summary(
+                hub, Filters(survey=survey, wave_id=wave_id, by=by, values={"phase": "primary"})
+            )
+            assert [(row.group, *_figures(row)) for row in copies] == [
+                (row.group, *_figures(row)) for row in through
+            ]
 
 
 def _figures(row) -> tuple:

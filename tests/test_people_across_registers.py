@@ -178,8 +178,8 @@ def test_a_series_sessions_add_up_to_its_totals_with_a_double_entry_at_the_door(
             (second, "Ann Smith", "ann@hill.example", hill),  # and with it
         ],
     )
-    listed = series_services.sessions(series)
-    totals = series_services.totals(series)
+    figures = series_services.figures(series)
+    listed, totals = figures.sessions, figures.totals
     # Session 1: Ann and Bo, 2 hours each; session 2: Ann, 1.5 hours.
     assert [(s.activity.title, s.people, s.cpd_hours) for s in listed] == [
         ("Session 1", 2, 4.0),

@@ -185,6 +185,34 @@ def test_one_persons_link_is_withdrawn_and_opens_nothing_while_the_others_work(a
     assert "Withdrawn" in lead.get(people_page).text
 
 
+def test_a_person_whose_link_was_withdrawn_can_be_invited_again_with_a_new_link(app, lead, survey):
+    _invite(lead, survey, "Jo Bloggs, jo@school.example")
+    first = LINK.search(db.session.scalar(db.select(Message)).body).group(1)
+    jo = app.test_client()
+    assert jo.get(first).status_code == 302  # Jo begins
+    jo_id = db.session.scalar(db.select(Invitee.id))
+    people_page = f"/hubs/{survey.hub.slug}/surveys/{survey.id}/people"
+    lead.post(f"{people_page}/{jo_id}/withdraw")
+
+    again = _invite(lead, survey, "Jo Bloggs, jo@school.example")
+    page = lead.get(again.headers["Location"]).text
+    assert "Invited 1 person. Sent a new link to jo@school.example" in page
+    assert "Withdrawn " not in page and "Withdraw<span" in page  # Jo's link can be withdrawn
+    messages = db.session.scalars(db.select(Message).order_by(Message.id)).all()
+    assert [m.state for m in messages] == ["failed", "waiting"]
+    second = LINK.search(messages[1].body).group(1)
+    assert second != first
+    assert app.test_client().get(first).status_code == 404  # the withdrawn link stays dead
+    assert app.test_client().get(second).status_code == 302
+    # The new link carries on with what Jo began: no second response.
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+    # Withdrawn a second time, the new invitation is stopped too.
+    lead.post(f"{people_page}/{jo_id}/withdraw")
+    db.session.expire_all()
+    assert [m.state for m in db.session.scalars(db.select(Message))] == ["failed", "failed"]
+    assert app.test_client().get(second).status_code == 404
+
+
 def test_another_hubs_invitation_cannot_be_withdrawn(app, lead, survey):
     other_hub = make_hub(name="Other Hub")
     theirs = make_survey(other_hub, anonymous=False)

@@ -737,13 +737,14 @@ def test_the_demo_makes_a_series_with_registers_and_follow_ups(app, hub, schools
         made.append(activity)
     series = demo_series(hub, made, today)
     assert series.hub_id == hub.id and series.survey_id == made[0].survey_id
-    sessions = series_services.sessions(series)
+    figures = series_services.figures(series)
+    sessions = figures.sessions
     # The three sessions that share a survey, and one planned.
     assert [s.activity.id for s in sessions if s.held] == [made[0].id, made[1].id, made[3].id]
     assert [s.held for s in sessions].count(False) == 1
     assert all(s.people and s.activity.hours for s in sessions if s.held)
     assert all(s.people == 0 for s in sessions if not s.held)
-    totals = series_services.totals(series)
+    totals = figures.totals
     # Some people came more than once.
     assert totals.people < sum(s.people for s in sessions)
     assert totals.follow_ups == 2 and totals.follow_up_hours > 0

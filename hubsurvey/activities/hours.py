@@ -13,7 +13,12 @@ from datetime import date, datetime
 
 from sqlalchemy import func
 
-from hubsurvey.activities.participation import follow_up_query, held_attendance
+from hubsurvey.activities.participation import (
+    Participation,
+    follow_up_query,
+    held_attendance,
+    participation,
+)
 from hubsurvey.extensions import db
 from hubsurvey.hubs.services import current_partners
 from hubsurvey.models import Activity, FollowUp, Hub, School
@@ -68,6 +73,7 @@ class YearHours:
     without_hours: list[Activity]
     # Current partner schools with nobody at a session and no follow-up in the year.
     not_reached: list[School]
+    totals: Participation  # the year's participation, from the same registers
 
     @property
     def teacher_hours(self) -> float:
@@ -124,6 +130,7 @@ def year_hours(hub: Hub, year: int, now: datetime | None = None) -> YearHours:
             )
         ),
         not_reached=[s for s in current_partners(hub) if s.id not in reached],
+        totals=participation(hub, start, end, now, rows),
     )
 
 

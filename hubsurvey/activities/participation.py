@@ -143,15 +143,20 @@ def follow_up_query(hub: Hub, start: date | None, end: date | None):
 
 
 def participation(
-    hub: Hub, start: date | None = None, end: date | None = None, now: datetime | None = None
+    hub: Hub,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+    rows: list[RegisterRow] | None = None,
 ) -> Participation:
     """Sessions held between start (inclusive) and end (exclusive), and not in the future;
     the schools reached by them or by follow-up in that time; the teachers on their registers;
     and their CPD hours (each session's hours, once per person on its register). Follow-up
-    hours count for schools, not teachers, so they are not in cpd_hours."""
+    hours count for schools, not teachers, so they are not in cpd_hours. `rows`: what
+    held_attendance gives for the same time, when already read."""
     conditions = _held(hub, start, end, now)
     sessions = db.session.scalar(db.select(func.count(Activity.id)).where(*conditions))
-    rows = held_attendance(hub, start, end, now)
+    rows = held_attendance(hub, start, end, now) if rows is None else rows
     schools = {row.school_id for row in rows if row.school_id is not None}
     follow_ups = follow_up_query(hub, start, end).with_only_columns(FollowUp.school_id)
     schools.update(db.session.scalars(follow_ups))

@@ -157,11 +157,23 @@ def remove_series(series: Series) -> int:
     return sessions
 
 
-def sessions(series: Series, now: datetime | None = None) -> list[Session]:
+@dataclass
+class SeriesFigures:
+    """What the series' page shows, from one read of its registers."""
+
+    sessions: list[Session]
+    follow_ups: list[FollowUp]
+    totals: SeriesTotals
+
+
+def figures(series: Series, now: datetime | None = None) -> SeriesFigures:
     """The series' sessions in date order, each with the people on its register (each
-    person once, as totals() counts them: someone put on it twice at the door counts once),
-    and whether it has been held (`now` as stored, in UTC)."""
-    return _sessions(series, series_attendance(series), now)
+    person once, as the totals count them: someone put on it twice at the door counts once)
+    and whether it has been held (`now` as stored, in UTC); its follow-ups; its totals."""
+    every = series_attendance(series)
+    listed = _sessions(series, every, now)
+    done = follow_ups(series)
+    return SeriesFigures(listed, done, _totals(listed, every, done))
 
 
 def _sessions(series: Series, rows: list[RegisterRow], now: datetime | None) -> list[Session]:
@@ -188,15 +200,12 @@ def follow_ups(series: Series) -> list[FollowUp]:
     )
 
 
-def totals(series: Series, now: datetime | None = None) -> SeriesTotals:
+def _totals(listed: list[Session], every: list[RegisterRow], done: list[FollowUp]) -> SeriesTotals:
     """The series in figures. People are counted once across its held sessions' registers
     (see participation.person_keys), and each held session's hours once per person on it:
     the sum of the held sessions' figures on its page."""
-    every = series_attendance(series)
-    listed = _sessions(series, every, now)
     held = {s.activity.id for s in listed if s.held}
     rows = [row for row in every if row.activity_id in held]
-    done = follow_ups(series)
     schools = {row.school_id for row in rows if row.school_id is not None}
     schools.update(f.school_id for f in done)
     return SeriesTotals(

@@ -8,7 +8,6 @@ from flask_login import current_user
 from hubsurvey.activities import bp, hours, services
 from hubsurvey.activities import series as series_services
 from hubsurvey.activities.forms import FollowUpForm, SeriesForm, hours_text
-from hubsurvey.activities.participation import participation
 from hubsurvey.forms import choices
 from hubsurvey.hubs.services import current_partners
 from hubsurvey.inputs import row_id
@@ -75,12 +74,13 @@ def series_edit(series_id: int | None = None):
 @bp.get("/series/<int:series_id>/")
 def series_show(series_id: int):
     series = _series(series_id)
+    figures = series_services.figures(series)
     return _page(
         "activities/series_show.html",
         series=series,
-        sessions=series_services.sessions(series),
-        follow_ups=series_services.follow_ups(series),
-        totals=series_services.totals(series),
+        sessions=figures.sessions,
+        follow_ups=figures.follow_ups,
+        totals=figures.totals,
     )
 
 
@@ -174,13 +174,9 @@ def _year() -> tuple[int, list[int]]:
 @bp.get("/hours")
 def cpd_hours():
     year, years = _year()
-    start, end = hours.period(year)
+    figures = hours.year_hours(g.hub, year)
     return _page(
-        "activities/hours.html",
-        year=year,
-        years=years,
-        figures=hours.year_hours(g.hub, year),
-        totals=participation(g.hub, start, end),
+        "activities/hours.html", year=year, years=years, figures=figures, totals=figures.totals
     )
 
 

@@ -60,8 +60,9 @@ class Person:
 
 @dataclass
 class Invited:
-    invitees: list[Invitee] = field(default_factory=list)
+    invitees: list[Invitee] = field(default_factory=list)  # each sent a link, new or again
     already: list[str] = field(default_factory=list)  # emails invited before
+    again: list[str] = field(default_factory=list)  # emails whose withdrawn link is replaced
 
 
 def _hash(token: str) -> str:
@@ -122,36 +123,42 @@ def invitees(survey: Survey) -> list[tuple[Invitee, bool]]:
 
 
 def invite(survey: Survey, people: list[Person], by: User | None) -> Invited:
-    """A personal link and message for each person not invited before; commits."""
+    """A personal link and message for each person not invited before, and a new link for
+    each whose link was withdrawn (the withdrawn one still opens nothing; the new one
+    carries on with what they began or sent); commits."""
     done = Invited()
     known = {
-        person.email
-        for person in db.session.scalars(db.select(Invitee).where(Invitee.survey_id == survey.id))
+        invitee.email: invitee
+        for invitee in db.session.scalars(db.select(Invitee).where(Invitee.survey_id == survey.id))
     }
     messages = []
     for person in people:
-        if person.email in known:
+        invitee = known.get(person.email)
+        if invitee is not None and invitee.withdrawn_at is None:
             done.already.append(person.email)
             continue
-        invitee = Invitee(
-            survey_id=survey.id,
-            name=person.name,
-            email=person.email,
-            invited_at=utcnow(),
-            token_hash=secrets.token_hex(32),  # until it has an id to make its link from
-        )
-        db.session.add(invitee)
+        if invitee is None:
+            invitee = Invitee(survey_id=survey.id, email=person.email)
+            db.session.add(invitee)
+            key = "personal:{id}"
+        else:
+            done.again.append(person.email)
+            invitee.withdrawn_at = invitee.reminded_at = None
+            key = "personal:{id}:" + utcnow().isoformat()  # not the first invitation's key
+        invitee.name, invitee.invited_at = person.name, utcnow()
+        invitee.token_hash = secrets.token_hex(32)  # until it has an id to make its link from
         db.session.flush()
-        token = _token(invitee)
+        token = _token(invitee)  # made from its id and when it was invited: a new link
         invitee.token_hash = _hash(token)
-        messages.append(_queue(survey, invitee, token, PERSONAL, f"personal:{invitee.id}", by))
+        messages.append(_queue(survey, invitee, token, PERSONAL, key.format(id=invitee.id), by))
         done.invitees.append(invitee)
     if done.invitees:
+        again = f" ({len(done.again)} again, with a new link)" if done.again else ""
         record(
             "people-invited",
             hub=survey.hub,
             target=f"survey {survey.id}: {survey.title}",
-            detail=f"Invited {len(done.invitees)} by name",
+            detail=f"Invited {len(done.invitees)} by name{again}",
             user=by,
         )
     db.session.commit()
@@ -236,6 +243,7 @@ def withdraw(invitee: Invitee, by: User | None) -> int:
             Message.kind == "personal",
             Message.state.in_(("waiting", "queued")),
             (Message.key == f"personal:{invitee.id}")
+            | Message.key.startswith(f"personal:{invitee.id}:")  # invited again
             | Message.key.startswith(f"personal-reminder:{invitee.id}:"),
         )
     ).all()

@@ -179,6 +179,9 @@ def invite_people(survey_id: int):
     if not survey.anonymous and form.validate_on_submit():
         done = people.invite(survey, form.parsed, current_user)
         words = f"Invited {len(done.invitees)} {'person' if len(done.invitees) == 1 else 'people'}."
+        if done.again:
+            again = ", ".join(done.again)
+            words += f" Sent a new link to {again}: the withdrawn one still opens nothing."
         if done.already:
             words += f" Already invited, so not written to again: {', '.join(done.already)}."
         flash(words)

@@ -147,6 +147,14 @@ class Response(db.Model):
         }
 
 
+# The responses every summary counts: sent, and not left out by hub staff after review (the
+# rule the answers' counted copies follow, migrations 0010 and 0011).
+COUNTED = (Response.status == "submitted", Response.excluded.is_(False))
+# The facts about a respondent each counted answer carries a copy of (Answer.counted_*).
+COUNTED_FACTS = ("phase", "role", "career_stage", "subject", "school_id")
+COUNTED_ITEMS = "counted_wave_id IS NOT NULL AND item > 0"
+
+
 class Answer(db.Model):
     """One stored value. Most questions have one row (item 0); a multiple-choice question has
     one row per chosen option (item = option number, from 1); a needs grid one row per need area
@@ -168,6 +176,23 @@ class Answer(db.Model):
             sqlite_where=sql_text("counted_wave_id IS NOT NULL"),
             postgresql_where=sql_text("counted_wave_id IS NOT NULL"),
         ),
+        # A needs summary broken down by one fact about respondents, read from one of these
+        # in its order (see reports.summary): only counted answers with an item, as needs
+        # grid answers (item: the need area) and multiple choice ones are stored.
+        *(
+            Index(
+                f"ix_answer_by_{fact}",
+                "question_id",
+                "counted_wave_id",
+                "item",
+                f"counted_{fact}",
+                "number",
+                "priority",
+                sqlite_where=sql_text(COUNTED_ITEMS),
+                postgresql_where=sql_text(COUNTED_ITEMS),
+            )
+            for fact in COUNTED_FACTS
+        ),
     )
 
     response_id: Mapped[int] = mapped_column(
@@ -183,5 +208,12 @@ class Answer(db.Model):
     # The response's wave while it is sent and not excluded in review, else NULL: a copy the
     # database keeps with triggers (migration 0010), never written by the app.
     counted_wave_id: Mapped[int | None]
+    # Likewise its respondent's profile, on an answer with an item (migration 0011): what a
+    # needs summary's breakdown groups by.
+    counted_phase: Mapped[str | None] = mapped_column(String(30))
+    counted_role: Mapped[str | None] = mapped_column(String(30))
+    counted_career_stage: Mapped[str | None] = mapped_column(String(30))
+    counted_subject: Mapped[str | None] = mapped_column(String(30))
+    counted_school_id: Mapped[int | None]
 
     question: Mapped[Question] = relationship()

@@ -12,6 +12,7 @@ the summary would hide is hidden here too, and says why. What each kind reads:
   wave (outcome.py says which figure for each kind of question);
 - schools-active, teachers-attending: the plan's school year's participation figures."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -58,6 +59,19 @@ class Reading:
     evidence: Any = None
 
 
+class Reads:
+    """What measures read, kept while one page or file is made: the plan's six measures that
+    read the same wave of a survey, or the hub's feedback, read it once."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple, Any] = {}
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if key not in self._kept:
+            self._kept[key] = compute()
+        return self._kept[key]
+
+
 @dataclass
 class Found:
     """A figure read from evidence, before it is judged: or why there is none."""
@@ -70,9 +84,10 @@ class Found:
     evidence: Any = None
 
 
-def read(measure: Measure, today: date) -> Reading:
-    """The measure's reading today: its figure, and its status by the rule."""
-    found = find(measure, today)
+def read(measure: Measure, today: date, reads: Reads | None = None) -> Reading:
+    """The measure's reading today: its figure, and its status by the rule. `reads` shares
+    what is read between the measures of one page or file."""
+    found = find(measure, today, reads)
     value = found.value
     if value is not None and measure.kind != "typed":
         value = round(value, 1)  # judged as shown
@@ -91,17 +106,18 @@ def read(measure: Measure, today: date) -> Reading:
     )
 
 
-def find(measure: Measure, today: date) -> Found:
+def find(measure: Measure, today: date, reads: Reads | None = None) -> Found:
     """The figure a measure reads today, by its kind. A measure's form reads it the same way
     before the measure is saved (measures.MeasureDetails has the same fields)."""
     hub = measure.objective.plan.hub
+    reads = reads or Reads()
     if measure.kind == "typed":
         missing = "" if measure.current is not None else "no current value is typed in yet"
         return Found(measure.current, measure.unit, "Typed in by hub staff", missing=missing)
     if measure.kind in ("schools-active", "teachers-attending"):
-        return _participation(measure, hub, today)
+        return _participation(measure, hub, today, reads)
     if measure.kind == "feedback-rating":
-        return _feedback(measure, hub)
+        return _feedback(measure, hub, reads)
     survey = measure.survey
     unit = UNITS.get(measure.kind, "")
     if survey is None or survey.hub_id != hub.id or survey.kind != SURVEY_KIND[measure.kind]:
@@ -111,10 +127,10 @@ def find(measure: Measure, today: date) -> Found:
     if wave is None:
         return Found(None, unit, f"'{survey.title}'", missing="the survey has no answers yet")
     if measure.kind == "need-score":
-        return _need_score(measure, hub, survey, wave)
+        return _need_score(measure, hub, survey, wave, reads)
     if measure.kind == "confidence-change":
-        return _confidence_change(measure, hub, survey, wave)
-    return _outcome(measure, survey, wave)
+        return _confidence_change(measure, hub, survey, wave, reads)
+    return _outcome(measure, survey, wave, reads)
 
 
 def chosen_wave(survey: Survey, wave_id: int | None) -> Wave | None:
@@ -153,12 +169,14 @@ class NeedScoreEvidence:
     score_rule: str = SCORE_RULE
 
 
-def _need_score(measure: Measure, hub: Hub, survey: Survey, wave: Wave) -> Found:
+def _need_score(measure: Measure, hub: Hub, survey: Survey, wave: Wave, reads: Reads) -> Found:
     area = measure.need_area
     when = wave_words(wave, measure.wave_id is not None)
     if area is None or area.hub_type_id != hub.hub_type_id:
         return Found(None, "", f"'{survey.title}', {when}", missing="choose a need area")
-    rows = needs_summary(hub, Filters(survey=survey, wave_id=wave.id))
+    rows = reads.get(
+        ("needs", wave.id), lambda: needs_summary(hub, Filters(survey=survey, wave_id=wave.id))
+    )
     row = next((r for r in rows if r.need_area.id == area.id), None)
     source = f"Need score of '{area.name}' in '{survey.title}', {when}"
     evidence = NeedScoreEvidence(survey, wave, rows, row)
@@ -191,11 +209,15 @@ class ConfidenceEvidence:
     overall: AreaChange
 
 
-def _confidence_change(measure: Measure, hub: Hub, survey: Survey, wave: Wave) -> Found:
+def _confidence_change(
+    measure: Measure, hub: Hub, survey: Survey, wave: Wave, reads: Reads
+) -> Found:
     area = measure.need_area
     if area is not None and area.hub_type_id != hub.hub_type_id:
         return Found(None, "", f"'{survey.title}'", missing="choose a need area of the hub's")
-    changes = confidence_change(survey, wave, hub.smallest_group)
+    changes = reads.get(
+        ("confidence", wave.id), lambda: confidence_change(survey, wave, hub.smallest_group)
+    )
     overall = changes.of(area) if area is not None else changes.overall
     evidence = ConfidenceEvidence(survey, wave, changes.areas, overall)
     what = f"'{area.name}'" if area is not None else "every need area of the survey"
@@ -223,7 +245,7 @@ def _confidence_change(measure: Measure, hub: Hub, survey: Survey, wave: Wave) -
 # -- Outcome figures -------------------------------------------------------------------------
 
 
-def _outcome(measure: Measure, survey: Survey, wave: Wave) -> Found:
+def _outcome(measure: Measure, survey: Survey, wave: Wave, reads: Reads) -> Found:
     question = measure.question
     when = wave_words(wave, measure.wave_id is not None)
     asked = question is not None and question in survey.questions
@@ -233,7 +255,10 @@ def _outcome(measure: Measure, survey: Survey, wave: Wave) -> Found:
     if problem or (question.kind != "number" and not standard):
         missing = "its standard no longer fits the question: edit the measure"
         return Found(None, "%", f"'{survey.title}'", missing=missing)
-    evidence = outcome.outcome_evidence(survey, wave, question, standard)
+    evidence = reads.get(
+        ("outcome", wave.id, question.id, standard),
+        lambda: outcome.outcome_evidence(survey, wave, question, standard),
+    )
     source = f"'{question.prompt}' in '{survey.title}', {when}: {evidence.meaning}"
     if evidence.hidden:
         return Found(None, evidence.unit, source, hidden=evidence.hidden, evidence=evidence)
@@ -255,7 +280,7 @@ class FeedbackEvidence:
     total: Figure
 
 
-def _feedback(measure: Measure, hub: Hub) -> Found:
+def _feedback(measure: Measure, hub: Hub, reads: Reads) -> Found:
     unit = UNITS["feedback-rating"]
     activities = [a for a in measure.objective.activities if a.hub_id == hub.id]
     count = len(activities)
@@ -265,7 +290,7 @@ def _feedback(measure: Measure, hub: Hub) -> Found:
     )
     if not activities:
         return Found(None, unit, source, missing="no activities are linked to the objective")
-    figures = feedback_figures(hub)
+    figures = reads.get(("feedback",), lambda: feedback_figures(hub))
     parts = [figures.by_activity[a.id] for a in activities]
     total = total_of(parts)
     # The feedback page's rule for a total: hidden when too small itself, or when, less the
@@ -294,11 +319,14 @@ class ParticipationEvidence:
     figures: Participation
 
 
-def _participation(measure: Measure, hub: Hub, today: date) -> Found:
+def _participation(measure: Measure, hub: Hub, today: date, reads: Reads) -> Found:
     year = measure.objective.plan.year
     # Sessions held by the end of `today`, and never in the future.
     now = min(utcnow(), datetime.combine(today, time.max))
-    figures = participation(hub, year_starts(year), year_starts(year + 1), now)
+    figures = reads.get(
+        ("participation", year, today),
+        lambda: participation(hub, year_starts(year), year_starts(year + 1), now),
+    )
     if measure.kind == "schools-active":
         value, what = figures.schools, "Schools reached by the hub's sessions or follow-up"
     else:

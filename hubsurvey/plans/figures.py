@@ -105,10 +105,11 @@ def plan_status(plan: Plan, today: date) -> PlanStatus:
     """Each objective with how many of its measures are on track, at risk or off track
     today (or not judged yet), as the measures' own pages state them."""
     objectives = []
+    reads = evidence.Reads()
     for objective in plan.objectives:
         counts = dict.fromkeys([*MEASURE_STATES, "unjudged"], 0)
         for measure in objective.measures:
-            status = evidence.read(measure, today).status
+            status = evidence.read(measure, today, reads).status
             counts[status if status in MEASURE_STATES else "unjudged"] += 1
         objectives.append(ObjectiveStatus(objective, counts))
     return PlanStatus(plan, objectives)

@@ -6,7 +6,7 @@ from wtforms.validators import ValidationError
 
 from hubsurvey.models import Measure, Objective, Plan
 from hubsurvey.plans import bp, measures
-from hubsurvey.plans.evidence import Reading, find, read
+from hubsurvey.plans.evidence import Reading, Reads, find, read
 from hubsurvey.plans.measure_forms import (
     KIND_FIELDS,
     KIND_HINTS,
@@ -23,8 +23,13 @@ from hubsurvey.vocabulary import MEASURE_KINDS, MEASURE_STATES
 
 @bp.app_template_global()
 def measure_reading(measure: Measure) -> Reading:
-    """A measure's reading today, for any page that lists measures (plans/_measures.html)."""
-    return read(measure, today_in_england())
+    """A measure's reading today, for any page that lists measures (plans/_measures.html).
+    The measures of one page share what they read (kept on the request, not on `g`, which
+    outlives a request when an app context was already pushed, as in tests)."""
+    reads = getattr(request, "measure_reads", None)
+    if reads is None:
+        reads = request.measure_reads = Reads()
+    return read(measure, today_in_england(), reads)
 
 
 @bp.app_context_processor

@@ -109,9 +109,10 @@ def _measures(plan: Plan, today: date) -> Table:
         Column("source", "Where the current value comes from"),
     ]
     rows = []
+    reads = evidence.Reads()
     for objective in plan.objectives:
         for measure in objective.measures:
-            reading = evidence.read(measure, today)
+            reading = evidence.read(measure, today, reads)
             rows.append(
                 (
                     objective.position + 1,

@@ -15,6 +15,7 @@ from sqlalchemy.sql import ColumnElement
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Answer, Question, Response, Survey, Wave
+from hubsurvey.models.responses import COUNTED
 from hubsurvey.surveys import audience
 
 CHOICES = ("single", "multiple", "scale", "rating")
@@ -38,11 +39,7 @@ Tallies = dict[int, dict[int, Tally]]  # question id -> wave id -> tally
 
 def sent(survey: Survey, wave: Wave | None) -> ColumnElement[bool]:
     """The responses counted: sent, not excluded in review, in the wave (None: every wave)."""
-    conditions = [
-        Response.survey_id == survey.id,
-        Response.status == "submitted",
-        Response.excluded.is_(False),  # left out by hub staff after review
-    ]
+    conditions = [Response.survey_id == survey.id, *COUNTED]
     if wave is not None:
         conditions.append(Response.wave_id == wave.id)
     return and_(*conditions)

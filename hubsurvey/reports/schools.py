@@ -60,11 +60,14 @@ def _line(label: str, sums: dict[int, tuple[int, int, int]], schools: int = 1) -
     return Line(label, respondents, scores, schools)
 
 
-def school_picture(hub: Hub, filters: Filters) -> SchoolPicture | None:
-    """The grid for the needs summary's survey, wave and filters; None without answers."""
+def school_picture(
+    hub: Hub, filters: Filters, counts: GridCounts | None = None
+) -> SchoolPicture | None:
+    """The grid for the needs summary's survey, wave and filters; None without answers.
+    `counts` may be given to share what was read with the needs summary shown beside it."""
     by_school = replace(filters, by="school")
     grids = _grid_ids(hub, filters.survey)
-    counts = GridCounts()  # the answers read once for this view and the wider ones
+    counts = counts or GridCounts()  # the answers read once for this view and the wider ones
     tallies = _tally(by_school, grids, counts)
     if not tallies:
         return None

@@ -1,13 +1,15 @@
 """The needs summary: per need area, how confident respondents feel and what they put first.
 
 Aggregated in SQL, one row per need area (and group): the cost grows with the number of
-groups shown, not with the number of answers. Without a filter on respondents or a breakdown,
-the answers are counted from the index of counted answers alone (GridCounts), without a
-lookup of each answer's response."""
+groups shown, not with the number of answers. Without a filter on respondents, the answers are
+counted from an index of counted answers alone, in its order, without a sort or a lookup of
+each answer's response: ix_answer_counted (GridCounts), or for a breakdown, the index of the
+answers' own copies of that fact about the respondent (_by_wave). A filter on respondents
+reads each answer's response."""
 
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, func, literal_column, null
 
 from hubsurvey.extensions import db
 from hubsurvey.models import (
@@ -21,6 +23,7 @@ from hubsurvey.models import (
     Survey,
     Wave,
 )
+from hubsurvey.models.responses import COUNTED
 from hubsurvey.vocabulary import CAREER_STAGES, PHASES, RESPONDENT_ROLES, SUBJECTS
 
 # What a summary can be filtered and broken down by: URL parameter -> (label, column, values).
@@ -31,6 +34,23 @@ FACETS = {
     "subject": ("Subject", Response.subject, SUBJECTS),
     "school": ("School", Response.school_id, None),
 }
+# What a breakdown alone groups by: each counted answer's copy of the fact (see _by_wave).
+BREAKDOWNS = {
+    "phase": Answer.counted_phase,
+    "role": Answer.counted_role,
+    "career_stage": Answer.counted_career_stage,
+    "subject": Answer.counted_subject,
+    "school": Answer.counted_school_id,
+}
+# A group's figures: answers, answers with a confidence, their sum, how many low, how many
+# named a priority.
+FIGURES = (
+    func.count(),
+    func.count(Answer.number),
+    func.sum(Answer.number),
+    func.sum(case((Answer.number <= 2, 1), else_=0)),
+    func.sum(case((Answer.priority.is_(True), 1), else_=0)),
+)
 SCORE_RULE = (
     "Need score: half the share of respondents with low confidence (1 or 2 out of 5) plus half "
     "the share naming the area a priority, from 0 (no need) to 100 (everyone)."
@@ -146,14 +166,34 @@ def _tally(filters: Filters, grid_ids: list[int], counts: "GridCounts | None" = 
 def _by_wave(filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], dict]:
     """(need area id, group value) -> {wave id: [answers, answers with a confidence, their
     sum, how many low, how many priority]}, for a filtered or broken-down summary: one
-    aggregate in the database, split by wave so that pooled waves can be checked too. With
-    one wave in view there is nothing pooled, and nothing to split: the wave is then None."""
+    aggregate in the database, split by wave so that pooled waves can be checked too."""
+    if filters.values:
+        return _through_responses(filters, grid_ids)
+    # A breakdown alone is read from the answers' own copy of the fact (Answer.counted_*,
+    # kept by the database), in the order of its index: no sort, no response looked up.
+    group = BREAKDOWNS[filters.by]
+    counted = Answer.counted_wave_id
+    query = (
+        db.select(counted, Answer.item, group, *FIGURES)
+        .where(
+            Answer.question_id.in_(grid_ids),
+            counted == filters.wave_id if filters.wave_id else counted.is_not(None),
+            # As the index's own condition says it (a literal, not a bound parameter, so that
+            # SQLite sees the index fits): a needs grid's answers all have an item.
+            Answer.item > literal_column("0"),
+        )
+        .group_by(Answer.question_id, counted, Answer.item, group)
+    )
+    rows = db.session.execute(query)
+    return _split(((item, value), wave, *rest) for wave, item, value, *rest in rows)
+
+
+def _through_responses(filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], dict]:
+    """As _by_wave, filtered on the respondents: read with each answer's response, in the
+    order of ix_answer_tally, and sorted by the database into groups. With one wave in view
+    there is nothing pooled, and nothing to split: the wave is then None."""
     # The grids' ids, not a join, so the answers are read from their covering index alone.
-    conditions = [
-        Answer.question_id.in_(grid_ids),
-        Response.status == "submitted",
-        Response.excluded.is_(False),  # left out by hub staff after review
-    ]
+    conditions = [Answer.question_id.in_(grid_ids), *COUNTED]
     if filters.wave_id:
         conditions.append(Response.wave_id == filters.wave_id)
     for name, value in filters.values.items():
@@ -163,26 +203,22 @@ def _by_wave(filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], 
     # Each group of a breakdown adds to what the database sorts: the wave only when it counts.
     wave = [Response.wave_id] if not filters.wave_id and _waves_of(grid_ids) > 1 else []
     query = (
-        db.select(
-            Answer.item,
-            *group,
-            *wave,
-            func.count(),
-            func.count(Answer.number),
-            func.sum(Answer.number),
-            func.sum(case((Answer.number <= 2, 1), else_=0)),
-            func.sum(case((Answer.priority.is_(True), 1), else_=0)),
-        )
+        db.select(Answer.item, *(group or [null()]), *(wave or [null()]), *FIGURES)
         .join(Response, Response.id == Answer.response_id)
         .where(and_(*conditions))
         .group_by(*group, Answer.item, *wave)
     )
+    rows = db.session.execute(query)
+    return _split(((item, value), wave, *rest) for item, value, wave, *rest in rows)
+
+
+def _split(rows) -> dict[tuple[int, object], dict]:
+    """Rows of (key, wave id, *FIGURES) added up by key and wave."""
     waves: dict[tuple[int, object], dict] = {}
-    for row in db.session.execute(query):
-        count, rated, confidence, low, priority = row[-5:]
-        figures = [count, rated, float(confidence or 0), low or 0, priority or 0]
-        key = (row[0], row[1] if group else None)
-        waves.setdefault(key, {})[row[-6] if wave else None] = figures
+    for key, wave, count, rated, confidence, low, priority in rows:
+        figures = waves.setdefault(key, {}).setdefault(wave, [0, 0, 0.0, 0, 0])
+        for i, figure in enumerate((count, rated, float(confidence or 0), low or 0, priority or 0)):
+            figures[i] += figure
     return waves
 
 

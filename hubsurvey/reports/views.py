@@ -15,7 +15,7 @@ from hubsurvey.reports import feedback as feedback_module
 from hubsurvey.reports import planning as planning_module
 from hubsurvey.reports import results as results_module
 from hubsurvey.reports import schools as schools_module
-from hubsurvey.reports.summary import FACETS, SCORE_RULE, Filters, needs_summary
+from hubsurvey.reports.summary import FACETS, SCORE_RULE, Filters, GridCounts, needs_summary
 from hubsurvey.reports.xlsx import uk_now
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +69,8 @@ def _schools() -> list[School]:
 @bp.get("/needs")
 def needs():
     filters = read_filters()
-    rows = needs_summary(g.hub, filters)
+    counts = GridCounts()  # the answers read once, for the summary and the school picture
+    rows = needs_summary(g.hub, filters, counts=counts)
     return render(
         "reports/needs.html",
         "reports/_needs.html",
@@ -83,7 +84,11 @@ def needs():
         score_rule=SCORE_RULE,
         waves_note=wave_notes.needs_waves_note(g.hub, filters),
         print_lines=about.summary_lines(filters),
-        picture=schools_module.school_picture(g.hub, filters) if filters.by == "school" else None,
+        picture=(
+            schools_module.school_picture(g.hub, filters, counts)
+            if filters.by == "school"
+            else None
+        ),
         query=request.query_string.decode(),
     )
 

@@ -3,26 +3,31 @@ which waves the needs summary reads, and what participant codes tell about peopl
 more than one wave."""
 
 from sqlalchemy import and_, case, func
+from sqlalchemy.orm import selectinload
 
 from hubsurvey.extensions import db
 from hubsurvey.models import Response, Survey, Wave
+from hubsurvey.models.responses import COUNTED
 from hubsurvey.reports.counting import sent
 from hubsurvey.reports.results import find_wave
 from hubsurvey.reports.summary import Filters
 
 
-def sent_per_wave(survey: Survey) -> list[tuple[Wave, int]]:
-    """Every wave, newest first, with its number of sent responses."""
-    counts = dict(
-        db.session.execute(
-            db.select(Response.wave_id, func.count())
-            .where(sent(survey, None))
-            .group_by(Response.wave_id)
-        )
-        .tuples()
-        .all()
-    )
+def sent_per_wave(survey: Survey, counts: dict[int, int] | None = None) -> list[tuple[Wave, int]]:
+    """Every wave, newest first, with its number of sent responses. `counts`: what
+    _sent_by_wave gives for this survey and others, when already counted."""
+    counts = _sent_by_wave([survey.id]) if counts is None else counts
     return [(wave, counts.get(wave.id, 0)) for wave in reversed(survey.waves)]
+
+
+def _sent_by_wave(survey_ids: list[int]) -> dict[int, int]:
+    """Wave id -> sent responses, for every wave of these surveys: one grouped query."""
+    query = (
+        db.select(Response.wave_id, func.count())
+        .where(Response.survey_id.in_(survey_ids), *COUNTED)
+        .group_by(Response.wave_id)
+    )
+    return dict(db.session.execute(query).tuples().all())
 
 
 def _repeat_people(condition) -> tuple[int, int]:
@@ -104,21 +109,19 @@ def needs_waves_note(hub, filters: Filters) -> str:
     surveys = db.session.scalars(
         db.select(Survey)
         .where(Survey.hub_id == hub.id, Survey.kind == "needs")
+        .options(selectinload(Survey.waves))
         .order_by(Survey.created_at, Survey.id)
     ).all()
+    counts = _sent_by_wave([s.id for s in surveys])
     described = []
     for each in surveys:
-        labels = [w.label for w, n in reversed(sent_per_wave(each)) if n]
+        labels = [w.label for w, n in reversed(sent_per_wave(each, counts)) if n]
         if labels:
             described.append(f"'{each.title}' ({_and(labels)})")
     if not described:
         return "Uses every needs assessment of the hub, in every wave: none has answers yet."
     anonymous = any(s.anonymous for s in surveys)
-    condition = and_(
-        Response.survey_id.in_([s.id for s in surveys]),
-        Response.status == "submitted",
-        Response.excluded.is_(False),
-    )
+    condition = and_(Response.survey_id.in_([s.id for s in surveys]), *COUNTED)
     return (
         f"Uses every wave of every needs assessment, pooled: {_and(described)}. A person who "
         "answered more than once is counted each time. "

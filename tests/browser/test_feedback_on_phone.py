@@ -156,6 +156,7 @@ def test_a_lead_reads_ratings_as_bars_and_comments_by_activity_on_a_phone(
     phone.get_by_role("link", name="Leeds English Hub").click()
     phone.get_by_role("link", name="Feedback", exact=True).click()
     phone.get_by_role("heading", name="Feedback", level=1).wait_for()
+    settled(phone)  # measured with its stylesheets: a table stacks on a phone only then
     assert phone.evaluate(FITS, 320) == []
     assert_accessible(phone)
 
@@ -195,4 +196,5 @@ def test_a_lead_reads_ratings_as_bars_and_comments_by_activity_on_a_phone(
     # Printed now, the title block names the activity chosen.
     printed = phone.locator(".app-print-title").text_content()
     assert "What people wrote: only about “Phonics in reception”" in printed
+    settled(phone)
     assert phone.evaluate(FITS, 320) == []
