@@ -72,8 +72,8 @@ COPIES = {"wave_id": "counted_wave_id", **{f: f"counted_{f}" for f in COUNTED_FA
 
 def _misplaced() -> list:
     """Answers whose counted wave or profile is not what their response says now: its wave
-    while it is sent and not left out, and its profile then too on an answer with an item;
-    else none."""
+    while it is sent and not left out, and its profile then too on an answer with an item
+    (a needs grid's, a multiple choice's); else none."""
     counted = and_(Response.status == "submitted", Response.excluded.is_(False))
     differs = [
         getattr(Answer, copy).is_distinct_from(
@@ -538,29 +538,50 @@ def _figures(row) -> tuple:
     )
 
 
-def test_the_migration_fills_in_the_counted_wave_of_answers_already_there(make_app):
-    """Answers stored before the column existed get their response's counted wave."""
+def test_the_migrations_fill_in_the_counted_copies_of_answers_already_there(make_app):
+    """Answers stored before the columns existed get their response's counted wave (0010)
+    and, with an item (a needs grid's), its profile (0011); going back to 0010 keeps its own
+    triggers."""
     app = make_app()
     with app.app_context():
         load_reference_data()
         hub = make_hub("Leeds English Hub", "english-hub")
         survey = make_survey(hub, anonymous=False)
         kinds = (("submitted", False), ("draft", False), ("submitted", True))
-        ids = [_respond(survey, {SINGLE: 1}, status=s, excluded=e).id for s, e in kinds]
+        answers = {SINGLE: 1, GRID: [(2, True)] * 3}
+        ids = [_respond(survey, answers, status=s, excluded=e).id for s, e in kinds]
         wave_id = survey.waves[0].id
+
+        def stored(column: str, where: str) -> set:
+            query = f"SELECT DISTINCT response_id, {column} FROM answer WHERE {where}"
+            return set(db.session.execute(text(query)).tuples())
+
         db.session.remove()
         downgrade(revision="0009")
         columns = db.session.execute(text("SELECT * FROM answer")).keys()
         assert "counted_wave_id" not in columns
         db.session.remove()
         upgrade()
-        stored = dict(
-            db.session.execute(
-                text("SELECT response_id, counted_wave_id FROM answer ORDER BY response_id")
-            ).all()
-        )
-        assert stored == {ids[0]: wave_id, ids[1]: None, ids[2]: None}
-        # And the triggers are back: sending the draft counts it.
+        assert stored("counted_wave_id", "true") == {
+            (ids[0], wave_id),
+            (ids[1], None),
+            (ids[2], None),
+        }
+        grid_roles = stored("counted_role", "item > 0")
+        assert grid_roles == {(ids[0], "teacher"), (ids[1], None), (ids[2], None)}
+        assert stored("counted_role", "item = 0") == {(i, None) for i in ids}
+        assert _misplaced() == []
+
+        # Back to 0010: its own trigger keeps the counted wave.
+        db.session.remove()
+        downgrade(revision="0010")
+        db.session.execute(text(f"UPDATE response SET excluded = false WHERE id = {ids[2]}"))
+        db.session.commit()
+        assert (ids[2], wave_id) in stored("counted_wave_id", "true")
+        db.session.remove()
+        upgrade()
+        # And 0011's triggers are back: sending the draft counts it, profile and all.
         db.session.execute(update(Response).where(Response.id == ids[1]).values(status="submitted"))
         db.session.commit()
         assert _misplaced() == []
+        assert (ids[1], "teacher") in stored("counted_role", "item > 0")

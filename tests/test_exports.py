@@ -150,15 +150,16 @@ def _send(
     )
     question = {q.kind: q.id for q in survey.questions}
     grid = next(q for q in survey.questions if q.kind == "needs_grid")
-    answers = [(question["needs_grid"], area.id, 2, None) for area in grid.grid_areas]
-    answers += [(question["single"], 0, 0, None), (question["number"], 0, 28, None)]
-    answers += [(question["multiple"], item, 1, None) for item in (2, 3)]
+    # As the app stores them: a needs grid's answers each with a priority, true or false.
+    answers = [(question["needs_grid"], area.id, 2, None, False) for area in grid.grid_areas]
+    answers += [(question["single"], 0, 0, None, None), (question["number"], 0, 28, None, None)]
+    answers += [(question["multiple"], item, 1, None, None) for item in (2, 3)]
     if text is not None:
-        answers.append((question["long_text"], 0, None, text))
-    for question_id, item, number, words in answers:
+        answers.append((question["long_text"], 0, None, text, None))
+    for question_id, item, number, words, priority in answers:
         db.session.add(
             Answer(response_id=response.id, question_id=question_id, item=item, number=number,
-                   text=words)
+                   text=words, priority=priority)
         )  # fmt: skip
     db.session.commit()
     return response

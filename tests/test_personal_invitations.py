@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from factories import make_hub, make_survey, make_user, sign_in
+from factories import PROFILE, make_hub, make_survey, make_user, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -188,11 +188,19 @@ def test_one_persons_link_is_withdrawn_and_opens_nothing_while_the_others_work(a
 def test_a_person_whose_link_was_withdrawn_can_be_invited_again_with_a_new_link(app, lead, survey):
     _invite(lead, survey, "Jo Bloggs, jo@school.example")
     first = LINK.search(db.session.scalar(db.select(Message)).body).group(1)
-    jo = app.test_client()
-    assert jo.get(first).status_code == 302  # Jo begins
+    forwarded = app.test_client()  # someone Jo forwarded the link to begins answering
+    assert forwarded.get(first).status_code == 302
+    forwarded.post(f"/s/{survey.code}/about-you", data=PROFILE)
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
     jo_id = db.session.scalar(db.select(Invitee.id))
     people_page = f"/hubs/{survey.hub.slug}/surveys/{survey.id}/people"
-    lead.post(f"{people_page}/{jo_id}/withdraw")
+    withdrawn = lead.post(f"{people_page}/{jo_id}/withdraw")
+    flashed = lead.get(withdrawn.headers["Location"]).text
+    assert "The answers begun through it and not sent are deleted." in flashed
+    # What was begun through the withdrawn link cannot be carried on, or sent.
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
+    assert forwarded.post(f"/s/{survey.code}/send").status_code in (302, 303, 404, 409)
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
 
     again = _invite(lead, survey, "Jo Bloggs, jo@school.example")
     page = lead.get(again.headers["Location"]).text
@@ -203,13 +211,18 @@ def test_a_person_whose_link_was_withdrawn_can_be_invited_again_with_a_new_link(
     second = LINK.search(messages[1].body).group(1)
     assert second != first
     assert app.test_client().get(first).status_code == 404  # the withdrawn link stays dead
-    assert app.test_client().get(second).status_code == 302
-    # The new link carries on with what Jo began: no second response.
-    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
-    # Withdrawn a second time, the new invitation is stopped too.
+    jo = app.test_client()
+    assert jo.get(second).status_code == 302
+    assert 'value="Jo Bloggs"' in jo.get(f"/s/{survey.code}/about-you").text  # afresh, as Jo
+    # Inviting Jo once more writes nobody twice; a reminder goes with the new link.
+    _invite(lead, survey, "Jo Bloggs, jo@school.example")
+    lead.post(f"{people_page}/remind")
+    reminders = db.session.scalars(db.select(Message).where(Message.key.like("personal-rem%")))
+    assert [second in m.body for m in reminders] == [True]
+    # Withdrawn a second time, the new invitation and its reminder are stopped too.
     lead.post(f"{people_page}/{jo_id}/withdraw")
     db.session.expire_all()
-    assert [m.state for m in db.session.scalars(db.select(Message))] == ["failed", "failed"]
+    assert {m.state for m in db.session.scalars(db.select(Message))} == {"failed"}
     assert app.test_client().get(second).status_code == 404
 
 

@@ -174,9 +174,8 @@ def _year() -> tuple[int, list[int]]:
 @bp.get("/hours")
 def cpd_hours():
     year, years = _year()
-    figures = hours.year_hours(g.hub, year)
     return _page(
-        "activities/hours.html", year=year, years=years, figures=figures, totals=figures.totals
+        "activities/hours.html", year=year, years=years, figures=hours.year_hours(g.hub, year)
     )
 
 

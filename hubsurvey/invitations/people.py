@@ -9,9 +9,10 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app, url_for
+from sqlalchemy import update
 
 from hubsurvey.audit.services import record
 from hubsurvey.extensions import db
@@ -124,8 +125,7 @@ def invitees(survey: Survey) -> list[tuple[Invitee, bool]]:
 
 def invite(survey: Survey, people: list[Person], by: User | None) -> Invited:
     """A personal link and message for each person not invited before, and a new link for
-    each whose link was withdrawn (the withdrawn one still opens nothing; the new one
-    carries on with what they began or sent); commits."""
+    each whose link was withdrawn (the withdrawn one still opens nothing); commits."""
     done = Invited()
     known = {
         invitee.email: invitee
@@ -133,27 +133,31 @@ def invite(survey: Survey, people: list[Person], by: User | None) -> Invited:
     }
     messages = []
     for person in people:
-        invitee = known.get(person.email)
-        if invitee is not None and invitee.withdrawn_at is None:
+        invitee, now = known.get(person.email), utcnow()
+        if invitee is None:
+            invitee = Invitee(
+                survey_id=survey.id,
+                name=person.name,
+                email=person.email,
+                invited_at=now,
+                token_hash=secrets.token_hex(32),  # until it has an id to make its link from
+            )
+            db.session.add(invitee)
+            db.session.flush()
+            key = f"personal:{invitee.id}"
+        elif _renew(invitee, person, now):
+            done.again.append(person.email)
+            key = f"personal:{invitee.id}:{now:%Y%m%dT%H%M%S%f}"  # not the first one's key
+        else:
             done.already.append(person.email)
             continue
-        if invitee is None:
-            invitee = Invitee(survey_id=survey.id, email=person.email)
-            db.session.add(invitee)
-            key = "personal:{id}"
-        else:
-            done.again.append(person.email)
-            invitee.withdrawn_at = invitee.reminded_at = None
-            key = "personal:{id}:" + utcnow().isoformat()  # not the first invitation's key
-        invitee.name, invitee.invited_at = person.name, utcnow()
-        invitee.token_hash = secrets.token_hex(32)  # until it has an id to make its link from
-        db.session.flush()
         token = _token(invitee)  # made from its id and when it was invited: a new link
         invitee.token_hash = _hash(token)
-        messages.append(_queue(survey, invitee, token, PERSONAL, key.format(id=invitee.id), by))
+        messages.append(_queue(survey, invitee, token, PERSONAL, key, by))
         done.invitees.append(invitee)
     if done.invitees:
-        again = f" ({len(done.again)} again, with a new link)" if done.again else ""
+        renewed = [str(i.id) for i in done.invitees if i.email in done.again]
+        again = f" (again, with a new link: {', '.join(renewed)})" if renewed else ""
         record(
             "people-invited",
             hub=survey.hub,
@@ -164,6 +168,17 @@ def invite(survey: Survey, people: list[Person], by: User | None) -> Invited:
     db.session.commit()
     outbox.dispatch(messages)
     return done
+
+
+def _renew(invitee: Invitee, person: Person, now: datetime) -> bool:
+    """Make a withdrawn invitation new: once, however many times it is asked for at the same
+    moment (one conditional update claims it). False when it is not withdrawn."""
+    claimed = db.session.execute(
+        update(Invitee)
+        .where(Invitee.id == invitee.id, Invitee.withdrawn_at.is_not(None))
+        .values(withdrawn_at=None, reminded_at=None, name=person.name, invited_at=now)
+    )
+    return claimed.rowcount == 1
 
 
 def remind(survey: Survey, by: User | None, today: date) -> int:
@@ -178,7 +193,8 @@ def remind(survey: Survey, by: User | None, today: date) -> int:
         ):
             continue
         invitee.reminded_at = utcnow()
-        key = f"personal-reminder:{invitee.id}:{today}"
+        # One reminder a day for each invitation (a new link after a withdrawal is another).
+        key = f"personal-reminder:{invitee.id}:{invitee.invited_at:%Y%m%dT%H%M%S%f}:{today}"
         messages.append(_queue(survey, invitee, _token(invitee), PERSONAL_REMINDER, key, by))
     if messages:
         record(
@@ -232,10 +248,17 @@ def find_survey_invitee(survey: Survey, invitee_id: int) -> Invitee | None:
     )
 
 
-def withdraw(invitee: Invitee, by: User | None) -> int:
+@dataclass
+class Withdrawn:
+    stopped: int  # messages not yet sent, stopped
+    draft_deleted: bool  # answers begun through the link and not sent
+
+
+def withdraw(invitee: Invitee, by: User | None) -> Withdrawn:
     """Withdraw one person's link: it opens nothing from now on and is never reminded.
-    Their messages not yet sent are stopped, without the link. Answers they sent are kept.
-    Commits; how many messages were stopped."""
+    Their messages not yet sent are stopped, without the link. Answers sent through it are
+    kept; answers begun through it and not sent are deleted, since whoever has the link may
+    not be the person (a new link, if they are invited again, starts afresh). Commits."""
     invitee.withdrawn_at = utcnow()
     unsent = db.session.scalars(
         db.select(Message).where(
@@ -250,12 +273,18 @@ def withdraw(invitee: Invitee, by: User | None) -> int:
     for message in unsent:
         message.state, message.last_error = "failed", WITHDRAWN
         message.body = outbox.forget_private_links(message)
+    begun = db.session.get(Response, invitee.response_id) if invitee.response_id else None
+    draft_deleted = begun is not None and begun.status == "draft"
+    if draft_deleted:
+        invitee.response_id = None
+        db.session.delete(begun)
     record(
         "personal-link-withdrawn",
         hub=invitee.survey.hub,
         target=f"survey {invitee.survey_id}: {invitee.survey.title}",
-        detail=f"Withdrew personal link {invitee.id}; stopped {len(unsent)} unsent messages",
+        detail=f"Withdrew personal link {invitee.id}; stopped {len(unsent)} unsent messages"
+        + ("; deleted the answers begun through it, not sent" if draft_deleted else ""),
         user=by,
     )
     db.session.commit()
-    return len(unsent)
+    return Withdrawn(len(unsent), draft_deleted)

@@ -218,11 +218,13 @@ def withdraw_person(survey_id: int, invitee_id: int):
     if invitee is None or survey.anonymous:
         abort(404)
     if invitee.withdrawn_at is None:
-        stopped = people.withdraw(invitee, current_user)
+        done = people.withdraw(invitee, current_user)
         words = f"{invitee.name}'s link is withdrawn: it opens nothing from now on."
-        if stopped:
-            messages = "message" if stopped == 1 else "messages"
-            words += f" {stopped} unsent {messages} to them stopped."
+        if done.stopped:
+            messages = "message" if done.stopped == 1 else "messages"
+            words += f" {done.stopped} unsent {messages} to them stopped."
+        if done.draft_deleted:
+            words += " The answers begun through it and not sent are deleted."
         flash(words)
     return redirect(url_for("invitations.invite_people", survey_id=survey.id), 303)
 

@@ -152,6 +152,8 @@ class Response(db.Model):
 COUNTED = (Response.status == "submitted", Response.excluded.is_(False))
 # The facts about a respondent each counted answer carries a copy of (Answer.counted_*).
 COUNTED_FACTS = ("phase", "role", "career_stage", "subject", "school_id")
+# A counted answer stored one row per item: a needs grid's answers (item: the need area, never
+# 0) and multiple choice ones. Every other answer has item 0.
 COUNTED_ITEMS = "counted_wave_id IS NOT NULL AND item > 0"
 
 
@@ -177,8 +179,7 @@ class Answer(db.Model):
             postgresql_where=sql_text("counted_wave_id IS NOT NULL"),
         ),
         # A needs summary broken down by one fact about respondents, read from one of these
-        # in its order (see reports.summary): only counted answers with an item, as needs
-        # grid answers (item: the need area) and multiple choice ones are stored.
+        # in its order (see reports.summary): counted answers with an item (COUNTED_ITEMS).
         *(
             Index(
                 f"ix_answer_by_{fact}",
@@ -206,7 +207,7 @@ class Answer(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[bool | None]
     # The response's wave while it is sent and not excluded in review, else NULL: a copy the
-    # database keeps with triggers (migration 0010), never written by the app.
+    # database keeps with triggers (migrations 0010 and 0011), never written by the app.
     counted_wave_id: Mapped[int | None]
     # Likewise its respondent's profile, on an answer with an item (migration 0011): what a
     # needs summary's breakdown groups by.

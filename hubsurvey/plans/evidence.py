@@ -290,7 +290,7 @@ def _feedback(measure: Measure, hub: Hub, reads: Reads) -> Found:
     )
     if not activities:
         return Found(None, unit, source, missing="no activities are linked to the objective")
-    figures = reads.get(("feedback",), lambda: feedback_figures(hub))
+    figures = reads.get(("feedback", hub.id), lambda: feedback_figures(hub))
     parts = [figures.by_activity[a.id] for a in activities]
     total = total_of(parts)
     # The feedback page's rule for a total: hidden when too small itself, or when, less the
@@ -324,7 +324,7 @@ def _participation(measure: Measure, hub: Hub, today: date, reads: Reads) -> Fou
     # Sessions held by the end of `today`, and never in the future.
     now = min(utcnow(), datetime.combine(today, time.max))
     figures = reads.get(
-        ("participation", year, today),
+        ("participation", hub.id, year, today),
         lambda: participation(hub, year_starts(year), year_starts(year + 1), now),
     )
     if measure.kind == "schools-active":

@@ -36,11 +36,7 @@ FACETS = {
 }
 # What a breakdown alone groups by: each counted answer's copy of the fact (see _by_wave).
 BREAKDOWNS = {
-    "phase": Answer.counted_phase,
-    "role": Answer.counted_role,
-    "career_stage": Answer.counted_career_stage,
-    "subject": Answer.counted_subject,
-    "school": Answer.counted_school_id,
+    name: getattr(Answer, f"counted_{column.key}") for name, (_label, column, _v) in FACETS.items()
 }
 # A group's figures: answers, answers with a confidence, their sum, how many low, how many
 # named a priority.
@@ -153,10 +149,21 @@ def _tally(filters: Filters, grid_ids: list[int], counts: "GridCounts | None" = 
         return counts.tally(grid_ids, filters.wave_id)
     totals: dict[tuple[int, object], list] = {}
     for key, waves in counts.filtered(filters, grid_ids).items():
-        total = totals.setdefault(key, [0, 0, 0.0, 0, 0])
         for figures in waves.values():
-            for i, figure in enumerate(figures):
-                total[i] += figure
+            _add(totals, key, figures)
+    return _tallies(totals)
+
+
+def _add(totals: dict, key, figures) -> None:
+    """Add one group's figures (answers, answers with a confidence, their sum, how many low,
+    how many priority) to those kept under `key`."""
+    total = totals.setdefault(key, [0, 0, 0.0, 0, 0])
+    for i, figure in enumerate(figures):
+        total[i] += figure
+
+
+def _tallies(totals: dict) -> Tallies:
+    """The figures added up, as _tally gives them: the mean worked out from the sum."""
     return {
         key: (count, confidence / rated if rated else None, low, priority)
         for key, (count, rated, confidence, low, priority) in totals.items()
@@ -178,8 +185,8 @@ def _by_wave(filters: Filters, grid_ids: list[int]) -> dict[tuple[int, object], 
         .where(
             Answer.question_id.in_(grid_ids),
             counted == filters.wave_id if filters.wave_id else counted.is_not(None),
-            # As the index's own condition says it (a literal, not a bound parameter, so that
-            # SQLite sees the index fits): a needs grid's answers all have an item.
+            # As the index's condition says it (a literal, not a bound parameter, so that
+            # SQLite sees the index fits): every needs grid answer has an item, its need area.
             Answer.item > literal_column("0"),
         )
         .group_by(Answer.question_id, counted, Answer.item, group)
@@ -192,7 +199,7 @@ def _through_responses(filters: Filters, grid_ids: list[int]) -> dict[tuple[int,
     """As _by_wave, filtered on the respondents: read with each answer's response, in the
     order of ix_answer_tally, and sorted by the database into groups. With one wave in view
     there is nothing pooled, and nothing to split: the wave is then None."""
-    # The grids' ids, not a join, so the answers are read from their covering index alone.
+    # The grids' ids, not a join to their questions: the answers' covering index is read.
     conditions = [Answer.question_id.in_(grid_ids), *COUNTED]
     if filters.wave_id:
         conditions.append(Response.wave_id == filters.wave_id)
@@ -216,9 +223,8 @@ def _split(rows) -> dict[tuple[int, object], dict]:
     """Rows of (key, wave id, *FIGURES) added up by key and wave."""
     waves: dict[tuple[int, object], dict] = {}
     for key, wave, count, rated, confidence, low, priority in rows:
-        figures = waves.setdefault(key, {}).setdefault(wave, [0, 0, 0.0, 0, 0])
-        for i, figure in enumerate((count, rated, float(confidence or 0), low or 0, priority or 0)):
-            figures[i] += figure
+        figures = (count, rated, float(confidence or 0), low or 0, priority or 0)
+        _add(waves.setdefault(key, {}), wave, figures)
     return waves
 
 
@@ -262,16 +268,11 @@ class GridCounts:
         key = tuple(sorted(set(grid_ids)))
         if key not in self._read:
             self._read[key] = self._count(key)
-        totals: dict[int, list] = {}
+        totals: dict[tuple[int, None], list] = {}
         for (wave, area_id), figures in self._read[key].items():
             if wave_id is None or wave == wave_id:
-                total = totals.setdefault(area_id, [0, 0, 0.0, 0, 0])
-                for i, figure in enumerate(figures):
-                    total[i] += figure
-        return {
-            (area_id, None): (count, confidence / rated if rated else None, low, priority)
-            for area_id, (count, rated, confidence, low, priority) in totals.items()
-        }
+                _add(totals, (area_id, None), figures)
+        return _tallies(totals)
 
     def by_wave(self, grid_ids: list[int]) -> dict[tuple[int, object], dict[int, int]]:
         """(need area id, None) -> {wave id: respondents}, from the same single read."""

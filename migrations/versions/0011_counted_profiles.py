@@ -5,8 +5,8 @@ order: no sort and no lookup of each response
 
 As with counted_wave_id (0010), the database keeps the copies with triggers: while the
 response is sent and not excluded in review, they are its own; otherwise NULL. Answers
-without an item (item 0: every other kind) keep none, so what most sends write is no wider.
-The triggers of 0010 are replaced by ones that keep all six. A response's profile can change
+without an item (item 0: every other kind) keep none, so that most answers are no wider. The
+triggers of 0010 are replaced by ones that keep all six. A response's profile can change
 after it is sent (its school matched later, or taken off the list), and the copies follow.
 
 A later migration that rebuilds the answer or response table on SQLite (batch mode's "move
@@ -39,6 +39,7 @@ COPIES = {
     "school_id": "counted_school_id",
 }
 FACTS = ("phase", "role", "career_stage", "subject", "school_id")
+ITEMS = "counted_wave_id IS NOT NULL AND item > 0"  # a counted answer with an item
 
 
 def counted(row: str, column: str) -> str:
@@ -53,7 +54,9 @@ def kept(row: str, column: str, answer: str) -> str:
 
 
 def _on_items(column: str, answer: str, value: str) -> str:
-    return value if column == "wave_id" else f"CASE WHEN {answer}.item > 0 THEN {value} END"
+    if column == "wave_id":
+        return value
+    return f"CASE WHEN {answer}.item > 0 THEN {value} END"
 
 
 def _differs(old: str, new: str, distinct: str) -> str:
@@ -173,15 +176,14 @@ def upgrade():
     )
     for statement in TRIGGERS[dialect]:
         op.execute(statement)
-    # Only answers stored one row per item (a needs grid's need areas, multiple choice's
-    # options) are in these: item 0 is every other answer.
+    # Only answers with an item are in these: a needs grid's all have one (the need area).
     for fact in FACTS:
         op.create_index(
             f"ix_answer_by_{fact}",
             "answer",
             ["question_id", "counted_wave_id", "item", f"counted_{fact}", "number", "priority"],
-            sqlite_where=sa.text("counted_wave_id IS NOT NULL AND item > 0"),
-            postgresql_where=sa.text("counted_wave_id IS NOT NULL AND item > 0"),
+            sqlite_where=sa.text(ITEMS),
+            postgresql_where=sa.text(ITEMS),
         )
 
 
