@@ -133,7 +133,8 @@ class PeopleForm(FlaskForm):
     people = TextAreaField(
         "People to invite",
         description="One person a line, as Name, email address: for example "
-        "Jo Bloggs, jo.bloggs@school.example. Someone already invited is not written to again.",
+        "Jo Bloggs, jo.bloggs@school.example. Someone already invited is not written to again, "
+        "unless their link was withdrawn: they are sent a new one.",
         validators=[
             DataRequired("Enter at least one person, as Name, email"),
             Length(max=60_000, message="Paste at most 500 people at once"),
